@@ -1,0 +1,99 @@
+/**
+ * In-process API for test code: many cheap isolated instances, several clients per
+ * instance, replies as JS values (errors as ReplyError with Redis's exact text) or as
+ * Reply values.
+ */
+import type { RedSim } from './server.js';
+import type { Client } from './client.js';
+import type { Reply } from './reply.js';
+import { fromText, toText, fromBuffer, toBuffer } from './util/bytes.js';
+
+/** A Redis error reply. `message` is Redis's text, e.g. "ERR syntax error". */
+export class ReplyError extends Error {
+  override name = 'ReplyError';
+  constructor(message: string) { super(message); }
+  /** The error code: the first word (ERR, WRONGTYPE, EXECABORT, ...). */
+  get code(): string { return this.message.split(' ', 1)[0]; }
+}
+
+export type Arg = string | number | bigint | Buffer | Uint8Array;
+
+export interface ToJsOptions { /** Bulk strings as Buffers instead of UTF-8 text. */ buffers?: boolean }
+
+function argToBytes(a: Arg): string {
+  if (typeof a === 'string') return fromText(a);
+  if (typeof a === 'number' || typeof a === 'bigint') return String(a);
+  return fromBuffer(a);
+}
+
+/** Convert a Reply to a plain JS value; nested errors become ReplyError objects. */
+export function toJs(r: Reply, opts: ToJsOptions = {}): unknown {
+  switch (r.t) {
+    case 'status': return r.v;
+    case 'error': return new ReplyError(r.v);
+    case 'int': return typeof r.v === 'bigint' && r.v >= BigInt(Number.MIN_SAFE_INTEGER) && r.v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(r.v) : r.v;
+    case 'bulk': case 'verbatim': return opts.buffers ? toBuffer(r.v) : toText(r.v);
+    case 'nil': case 'nilarray': return null;
+    case 'array': case 'set': case 'push': return r.v.map((x) => toJs(x, opts));
+    case 'map': {
+      const o: Record<string, unknown> = {};
+      for (const [k, v] of r.v) o[String(toJs(k))] = toJs(v, opts);
+      return o;
+    }
+    case 'double': return r.v;
+    case 'bool': return r.v;
+    case 'bignum': return BigInt(r.v);
+  }
+}
+
+export class Connection {
+  private pending: Promise<unknown> | null = null;
+  constructor(readonly sim: RedSim, readonly client: Client) {}
+
+  get id(): number { return this.client.id; }
+
+  /** Run a command and get its Reply value (a Promise only when it blocks or a script yields). */
+  send(...args: Arg[]): Reply | Promise<Reply> {
+    const argv = args.map(argToBytes);
+    if (this.pending) {
+      // Keep per-connection order while an earlier command is still blocked.
+      const p = this.pending.then(() => this.sim.execute(this.client, argv));
+      this.track(p);
+      return p;
+    }
+    const r = this.sim.execute(this.client, argv);
+    if (r instanceof Promise) this.track(r);
+    return r;
+  }
+
+  private track(p: Promise<unknown>): void {
+    const q: Promise<unknown> = p.then(() => { if (this.pending === q) this.pending = null; }, () => { if (this.pending === q) this.pending = null; });
+    this.pending = q;
+  }
+
+  /** Run a command; resolves to a JS value, rejects with ReplyError on an error reply. */
+  async call(...args: Arg[]): Promise<unknown> {
+    const r = await this.send(...args);
+    return unwrap(r, {});
+  }
+
+  /** Like call, with bulk strings as Buffers. */
+  async callBuffer(...args: Arg[]): Promise<unknown> {
+    const r = await this.send(...args);
+    return unwrap(r, { buffers: true });
+  }
+
+  /** Synchronous call: throws ReplyError on error replies, and Error if the command would block. */
+  callSync(...args: Arg[]): unknown {
+    const r = this.send(...args);
+    if (r instanceof Promise) throw new Error('command blocked: use call() for blocking commands');
+    return unwrap(r, {});
+  }
+
+  close(): void { this.sim.closeClient(this.client); }
+}
+
+function unwrap(r: Reply, opts: ToJsOptions): unknown {
+  if (r.t === 'error') throw new ReplyError(r.v);
+  return toJs(r, opts);
+}

@@ -1,0 +1,39 @@
+/** Per-connection state, as Redis's `client` struct keeps it. */
+import type { Database, WatchEntry } from './keyspace/db.js';
+import type { CommandSpec } from './commands/table.js';
+
+export interface QueuedCommand { spec: CommandSpec; argv: string[] }
+
+export class Client {
+  db: Database;
+  resp: 2 | 3 = 2;
+  name = '';
+  /** In MULTI (queueing). */
+  multi = false;
+  queue: QueuedCommand[] = [];
+  /** A command was rejected while queueing: EXEC answers EXECABORT. */
+  dirtyExec = false;
+  /** A watched key was modified: EXEC answers a null array. */
+  dirtyCas = false;
+  watched: WatchEntry[] = [];
+  /** Set by QUIT (and protocol errors): the front end closes after writing the reply. */
+  closeAfterReply = false;
+  /** Blocked on keys (BLPOP...): the unblock/cancel hook. */
+  blocked: { cancel: (r?: import('./reply.js').Reply) => void } | null = null;
+  readonly createdAt: number;
+  lastInteraction: number;
+  lastCommand = 'NULL';
+  /** Redis's CLIENT_NO_EVICT/NO_TOUCH etc. are not modelled; these are for CLIENT LIST/INFO. */
+  addr: string;
+  laddr: string;
+  kind: 'normal' | 'script' = 'normal';
+  closed = false;
+
+  constructor(public readonly id: number, db: Database, now: number, opts: { addr?: string; laddr?: string } = {}) {
+    this.db = db;
+    this.createdAt = now;
+    this.lastInteraction = now;
+    this.addr = opts.addr ?? `127.0.0.1:${40000 + (id % 20000)}`;
+    this.laddr = opts.laddr ?? '127.0.0.1:6379';
+  }
+}

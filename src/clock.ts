@@ -1,0 +1,58 @@
+/**
+ * Injectable time. The server reads time only through a Clock, so tests and trace
+ * replay can run on virtual time while `redsim serve` uses the real clock.
+ */
+export interface Clock {
+  /** Milliseconds since the epoch (may be fractional for the real clock's micro part). */
+  now(): number;
+  /** Microseconds since the epoch. */
+  nowUs(): number;
+  /** Schedule cb after ms (on this clock's time). Returns a handle for clearTimer. */
+  setTimer(ms: number, cb: () => void): unknown;
+  clearTimer(handle: unknown): void;
+  readonly virtual: boolean;
+}
+
+export class RealClock implements Clock {
+  readonly virtual = false;
+  private readonly origin = Date.now() * 1000 - Number(process.hrtime.bigint() / 1000n);
+  now(): number { return Math.floor(this.nowUs() / 1000); }
+  nowUs(): number { return this.origin + Number(process.hrtime.bigint() / 1000n); }
+  setTimer(ms: number, cb: () => void): unknown { const t = setTimeout(cb, Math.max(0, ms)); t.unref?.(); return t; }
+  clearTimer(handle: unknown): void { clearTimeout(handle as NodeJS.Timeout); }
+}
+
+interface VTimer { at: number; seq: number; cb: () => void; cancelled: boolean }
+
+/** Virtual time: moves only when told (advance/set). Timers fire in time order during advance. */
+export class VirtualClock implements Clock {
+  readonly virtual = true;
+  private us: number;
+  private timers: VTimer[] = [];
+  private seq = 0;
+  constructor(startMs = 1_700_000_000_000) { this.us = startMs * 1000; }
+  now(): number { return Math.floor(this.us / 1000); }
+  nowUs(): number { return this.us; }
+  setTimer(ms: number, cb: () => void): unknown {
+    const t: VTimer = { at: this.us + Math.max(0, ms) * 1000, seq: this.seq++, cb, cancelled: false };
+    this.timers.push(t);
+    return t;
+  }
+  clearTimer(handle: unknown): void { (handle as VTimer).cancelled = true; }
+  /** Move time forward by ms, firing due timers in order. */
+  advance(ms: number): void { this.set((this.us + ms * 1000) / 1000); }
+  /** Set the absolute time (ms since epoch); may not go backwards past fired timers. */
+  set(ms: number): void {
+    const target = Math.round(ms * 1000);
+    for (;;) {
+      this.timers = this.timers.filter((t) => !t.cancelled);
+      let next: VTimer | undefined;
+      for (const t of this.timers) if (t.at <= target && (!next || t.at < next.at || (t.at === next.at && t.seq < next.seq))) next = t;
+      if (!next) break;
+      this.timers.splice(this.timers.indexOf(next), 1);
+      if (next.at > this.us) this.us = next.at;
+      next.cb();
+    }
+    this.us = target;
+  }
+}

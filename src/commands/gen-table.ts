@@ -1,0 +1,59 @@
+/**
+ * Generator for src/commands/table.json: asks a real Redis 7.0 for COMMAND INFO and
+ * COMMAND DOCS over RESP3 and stores the replies as Reply trees, so that COMMAND
+ * INFO/DOCS can be answered byte-exactly and the executor can read arity, flags and
+ * key positions from data.
+ *
+ * Usage: npm run gen:commands -- [port] [host]   (default 127.0.0.1:6379)
+ */
+import net from 'node:net';
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import type { Reply } from '../reply.js';
+import { ReplyReader } from '../resp/reply-reader.js';
+
+
+
+async function query(port: number, host: string, cmds: string[][]): Promise<Reply[]> {
+  const sock = net.connect(port, host);
+  const reader = new ReplyReader();
+  const out: Reply[] = [];
+  return new Promise((resolve, reject) => {
+    sock.on('error', reject);
+    sock.on('data', (d) => {
+      reader.push(d);
+      for (let r = reader.next(); r; r = reader.next()) {
+        out.push(r);
+        if (out.length === cmds.length) { sock.end(); resolve(out); }
+      }
+    });
+    for (const c of cmds) sock.write(`*${c.length}\r\n` + c.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join(''));
+  });
+}
+
+async function main() {
+  const port = Number(process.argv[2] ?? 6379);
+  const host = process.argv[3] ?? '127.0.0.1';
+  const [hello, info, docs] = await query(port, host, [['HELLO', '3'], ['COMMAND', 'INFO'], ['COMMAND', 'DOCS']]);
+  if (hello.t !== 'map') throw new Error('HELLO 3 failed');
+  const version = hello.v.find(([k]) => k.t === 'bulk' && k.v === 'version')?.[1];
+  if (info.t !== 'array' || docs.t !== 'map') throw new Error('unexpected COMMAND replies');
+  const byName = (r: Reply) => (r.t === 'array' && r.v[0].t === 'bulk' ? r.v[0].v : '');
+  const commands = info.v.slice().sort((a, b) => (byName(a) < byName(b) ? -1 : 1));
+  const docMap: Record<string, Reply> = {};
+  for (const [k, v] of docs.v) if (k.t === 'bulk') docMap[k.v] = v;
+  const out = {
+    generatedFrom: `redis ${version && version.t === 'bulk' ? version.v : '?'}`,
+    generator: 'src/commands/gen-table.ts (npm run gen:commands -- PORT)',
+    info: commands,
+    docs: docMap,
+  };
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  // dist/src/commands -> src/commands
+  const target = path.resolve(here, '../../../src/commands/table.json');
+  writeFileSync(target, JSON.stringify(out));
+  console.log(`wrote ${commands.length} commands to ${target}`);
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });

@@ -1,0 +1,2 @@
+/** Handlers for this command group register themselves on import (see registry.ts). */
+export {};

@@ -1,0 +1,99 @@
+/**
+ * The executor pipeline, in the order of Redis's processCommand: lookup, arity,
+ * no-multi, busy script, then queue (inside MULTI) or call. Every rejection before
+ * execution flags the transaction (EXECABORT); errors a handler returns while
+ * running do not.
+ */
+import type { RedSim } from './server.js';
+import type { Client } from './client.js';
+import type { Reply } from './reply.js';
+import { err, QUEUED } from './reply.js';
+import { lookupCommand, COMMANDS, type CommandSpec } from './commands/table.js';
+import { HANDLERS, unsupportedReply } from './commands/registry.js';
+import type { Ctx } from './context.js';
+
+/** Commands that run (not queue) while the client is in MULTI. */
+const TX_CONTROL = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
+
+const BUSY_EVAL = 'BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.';
+const BUSY_FUNCTION = 'BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.';
+
+/** Redis's "unknown command" / "unknown subcommand" text, newlines mapped to spaces. */
+export function unknownCommandError(argv: string[]): string {
+  let msg: string;
+  const base = COMMANDS.get(argv[0].toLowerCase());
+  if (base?.subcommands) {
+    msg = `ERR unknown subcommand '${argv[1].slice(0, 128)}'. Try ${argv[0].toUpperCase()} HELP.`;
+  } else {
+    let args = '';
+    for (let i = 1; i < argv.length && args.length < 128; i++) args += `'${argv[i].slice(0, 128 - args.length)}' `;
+    msg = `ERR unknown command '${argv[0].slice(0, 128)}', with args beginning with: ${args}`;
+  }
+  return msg.replace(/[\r\n]/g, ' ');
+}
+
+export function arityOk(spec: CommandSpec, argc: number): boolean {
+  return !((spec.arity > 0 && spec.arity !== argc) || argc < -spec.arity);
+}
+
+function reject(server: RedSim, client: Client, msg: string, spec?: CommandSpec): Reply {
+  if (client.multi) client.dirtyExec = true;
+  server.stats.rejectedCalls++;
+  if (spec) statFor(server, spec).rejected++;
+  return err(msg);
+}
+
+export function execute(server: RedSim, client: Client, argv: string[]): Reply | Promise<Reply> {
+  client.lastInteraction = server.clock.now();
+  const spec = lookupCommand(argv);
+  if (!spec) return reject(server, client, unknownCommandError(argv));
+  if (!arityOk(spec, argv.length)) return reject(server, client, `ERR wrong number of arguments for '${spec.fullname}' command`, spec);
+  if (client.multi && spec.flags.has('no_multi')) return reject(server, client, 'ERR Command not allowed inside a transaction', spec);
+  if (server.busy && server.busy.timedOut && !spec.flags.has('allow_busy')) {
+    return reject(server, client, server.busy.kind === 'eval' ? BUSY_EVAL : BUSY_FUNCTION, spec);
+  }
+  if (client.multi && !TX_CONTROL.has(spec.fullname)) {
+    // Redis stops queueing once the transaction is already doomed.
+    if (!client.dirtyExec && !client.dirtyCas) client.queue.push({ spec, argv });
+    return QUEUED;
+  }
+  return call(server, client, spec, argv, { inExec: false, inScript: false });
+}
+
+function statFor(server: RedSim, spec: CommandSpec) {
+  let s = server.stats.calls.get(spec.fullname);
+  if (!s) { s = { calls: 0, usec: 0, rejected: 0, failed: 0 }; server.stats.calls.set(spec.fullname, s); }
+  return s;
+}
+
+/**
+ * Redis's call(): run the handler. Nested calls (EXEC, scripts) share the outer
+ * command's frozen time. Blocked clients whose keys became ready are served after
+ * the outermost call returns.
+ */
+export function call(server: RedSim, client: Client, spec: CommandSpec, argv: string[],
+  mode: { inExec: boolean; inScript: boolean }): Reply | Promise<Reply> {
+  const handler = HANDLERS.get(spec.fullname);
+  const outer = server.callDepth === 0;
+  if (outer) server.cmdTime = server.clock.now();
+  server.callDepth++;
+  const ctx: Ctx = {
+    server, client, db: client.db, spec,
+    inExec: mode.inExec, inScript: mode.inScript, denyBlocking: mode.inExec || mode.inScript,
+  };
+  let r: Reply | Promise<Reply>;
+  try {
+    r = handler ? handler(ctx, argv) : unsupportedReply(spec);
+  } catch (e) {
+    r = err(`ERR internal error in redsim while running '${spec.fullname}': ${(e as Error)?.message ?? e}`.replace(/[\r\n]/g, ' '));
+  } finally {
+    server.callDepth--;
+  }
+  const st = statFor(server, spec);
+  st.calls++;
+  server.stats.commandsProcessed++;
+  client.lastCommand = spec.fullname;
+  if (!(r instanceof Promise) && r.t === 'error') { st.failed++; server.stats.failedCalls++; }
+  if (outer) server.blocking.serveReady();
+  return r;
+}

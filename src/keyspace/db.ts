@@ -1,0 +1,144 @@
+/**
+ * One logical database. Every mutation goes through this class so that WATCH,
+ * blocked clients and stats can never miss a write ("one mutation path").
+ */
+import type { RValue, RType } from './values.js';
+
+export interface KeyspaceHooks {
+  /** Current command time in ms (frozen during EXEC and scripts). */
+  now(): number;
+  /** A key was modified/deleted (WATCH dirty-CAS). */
+  signalModified(db: Database, key: string): void;
+  /** A list/zset key was created: blocked clients may be served. */
+  signalReady(db: Database, key: string): void;
+  /** A key was deleted because it expired. */
+  onExpired(db: Database, key: string): void;
+  /** True when expired keys must not be deleted (e.g. replay of a replica stream); unused for now. */
+  readonly stats: { keyspaceHits: number; keyspaceMisses: number; expiredKeys: number };
+}
+
+export class Database {
+  readonly data = new Map<string, RValue>();
+  readonly expires = new Map<string, number>();
+  /** WATCH registrations: key -> watchers (see src/commands/transactions.ts). */
+  readonly watched = new Map<string, Set<WatchEntry>>();
+
+  constructor(public id: number, private readonly hooks: KeyspaceHooks) {}
+
+  get size(): number { return this.data.size; }
+
+  /** Is the key logically expired now (without deleting it)? */
+  isExpired(key: string): boolean {
+    const when = this.expires.get(key);
+    return when !== undefined && when <= this.hooks.now();
+  }
+
+  /** Delete the key if it is expired. Returns true if it was deleted. */
+  expireIfNeeded(key: string): boolean {
+    const when = this.expires.get(key);
+    if (when === undefined || when > this.hooks.now()) return false;
+    this.data.delete(key);
+    this.expires.delete(key);
+    this.hooks.stats.expiredKeys++;
+    this.hooks.onExpired(this, key);
+    this.hooks.signalModified(this, key);
+    return true;
+  }
+
+  /** Lookup for reading: expires lazily, updates LRU, counts hits/misses. */
+  lookupRead(key: string): RValue | undefined {
+    this.expireIfNeeded(key);
+    const v = this.data.get(key);
+    if (v) { this.hooks.stats.keyspaceHits++; v.lru = this.hooks.now(); } else this.hooks.stats.keyspaceMisses++;
+    return v;
+  }
+
+  /** Lookup for writing: expires lazily, no hit/miss stats. */
+  lookupWrite(key: string): RValue | undefined {
+    this.expireIfNeeded(key);
+    const v = this.data.get(key);
+    if (v) v.lru = this.hooks.now();
+    return v;
+  }
+
+  /** Lookup without touching LRU or stats (OBJECT, TYPE-like internal checks). */
+  peek(key: string): RValue | undefined {
+    this.expireIfNeeded(key);
+    return this.data.get(key);
+  }
+
+  exists(key: string): boolean { return this.peek(key) !== undefined; }
+
+  /** Add a new key (must not exist). Signals ready for list/zset. */
+  add(key: string, val: RValue): void {
+    val.lru = this.hooks.now();
+    this.data.set(key, val);
+    if (val.type === 'list' || val.type === 'zset') this.hooks.signalReady(this, key);
+    this.hooks.signalModified(this, key);
+  }
+
+  /**
+   * Redis's setKey: overwrite or add; drops the TTL unless keepTtl.
+   * Signals the modification.
+   */
+  set(key: string, val: RValue, keepTtl = false): void {
+    const existed = this.data.has(key);
+    val.lru = this.hooks.now();
+    this.data.set(key, val);
+    if (!keepTtl) this.expires.delete(key);
+    if (!existed && (val.type === 'list' || val.type === 'zset')) this.hooks.signalReady(this, key);
+    this.hooks.signalModified(this, key);
+  }
+
+  /** Signal an in-place modification of an existing value (HSET on an existing hash, ...). */
+  touch(key: string): void { this.hooks.signalModified(this, key); }
+
+  /** Delete a key. Returns true if it existed. Signals the modification. */
+  delete(key: string): boolean {
+    this.expireIfNeeded(key);
+    if (!this.data.delete(key)) return false;
+    this.expires.delete(key);
+    this.hooks.signalModified(this, key);
+    return true;
+  }
+
+  /** Delete the key if its collection value became empty (Redis deletes empty collections). */
+  deleteIfEmpty(key: string, val: RValue): boolean {
+    const n = val.type === 'string' ? 1 : val.type === 'list' ? val.v.length
+      : val.type === 'zset' ? (val.v.size ?? val.v.length) : val.v.size;
+    if (n === 0) { this.data.delete(key); this.expires.delete(key); return true; }
+    return false;
+  }
+
+  getExpire(key: string): number | undefined { return this.expires.get(key); }
+
+  /** Set an absolute expire time (ms). The caller signals the change (EXPIRE signals, SET with EX signals via set()). */
+  setExpire(key: string, whenMs: number): void { this.expires.set(key, whenMs); }
+
+  removeExpire(key: string): boolean { return this.expires.delete(key); }
+
+  typeOf(key: string): RType | undefined { return this.peek(key)?.type; }
+
+  /** Remove everything (FLUSHDB). The caller handles WATCH signalling (touchAllWatchedKeysInDb). */
+  clear(): void { this.data.clear(); this.expires.clear(); }
+
+  /** Delete every expired key (used by the active expire cycle); returns how many. */
+  activeExpire(limit = Infinity): number {
+    const now = this.hooks.now();
+    let n = 0;
+    for (const [key, when] of this.expires) {
+      if (n >= limit) break;
+      if (when <= now) { this.expireIfNeeded(key); n++; }
+    }
+    return n;
+  }
+}
+
+/** A WATCH registration (Redis's watchedKey). */
+export interface WatchEntry {
+  client: { dirtyCas: boolean };
+  db: Database;
+  key: string;
+  /** The key was already logically expired when WATCHed. */
+  expired: boolean;
+}

@@ -1,0 +1,16 @@
+/**
+ * Value objects stored in the keyspace. Each type module (src/types/*) owns the
+ * shape of its `v`; encodings are tracked so OBJECT ENCODING and iteration order
+ * match Redis (listpack/intset orders are deterministic in Redis too).
+ */
+export interface StringValue { type: 'string'; v: string; /** forced 'raw' encoding (APPEND/SETRANGE results) */ raw?: boolean; lru: number }
+export interface HashValue { type: 'hash'; v: Map<string, string>; enc: 'listpack' | 'hashtable'; lru: number }
+export interface ListValue { type: 'list'; v: string[]; enc: 'listpack' | 'quicklist'; lru: number }
+export interface SetValue { type: 'set'; v: Set<string>; enc: 'intset' | 'hashtable'; lru: number }
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export interface ZSetValue { type: 'zset'; v: any; enc: 'listpack' | 'skiplist'; lru: number }
+
+export type RValue = StringValue | HashValue | ListValue | SetValue | ZSetValue;
+export type RType = RValue['type'];
+
+export function newString(v: string, lru = 0): StringValue { return { type: 'string', v, lru }; }

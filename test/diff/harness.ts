@@ -1,0 +1,190 @@
+/**
+ * Differential harness: runs a scenario transcript against a real redis-server and
+ * against redsim, comparing RESP bytes reply by reply. See test/diff/README.md.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import { readFileSync } from 'node:fs';
+import { RedSim } from '../../src/server.js';
+import { VirtualClock } from '../../src/clock.js';
+import type { Client } from '../../src/client.js';
+import type { Reply } from '../../src/reply.js';
+import { ReplyReader } from '../../src/resp/reply-reader.js';
+import { encodeReply } from '../../src/resp/encode.js';
+import { splitArgs } from '../../src/cli/split.js';
+
+export function redisServerPath(): string | null {
+  const r = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' });
+  return r.status === 0 && r.stdout.trim() ? r.stdout.trim() : null;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => { const p = (s.address() as net.AddressInfo).port; s.close(() => resolve(p)); });
+  });
+}
+
+export class RealRedis {
+  proc: ChildProcess | null = null;
+  port = 0;
+  static async start(bin: string): Promise<RealRedis> {
+    const r = new RealRedis();
+    r.port = await freePort();
+    r.proc = spawn(bin, ['--port', String(r.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no',
+      '--daemonize', 'no', '--logfile', '', '--loglevel', 'warning', '--enable-debug-command', 'yes'], { stdio: 'ignore' });
+    for (let i = 0; i < 200; i++) {
+      if (await canConnect(r.port)) return r;
+      await sleep(10);
+    }
+    r.stop();
+    throw new Error('redis-server did not start');
+  }
+  stop(): void { this.proc?.kill('SIGKILL'); this.proc = null; }
+}
+
+function canConnect(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect(port, '127.0.0.1');
+    s.once('connect', () => { s.destroy(); resolve(true); });
+    s.once('error', () => resolve(false));
+  });
+}
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** One raw-socket client of the real server, reading replies as exact bytes. */
+class RealConn {
+  private reader = new ReplyReader();
+  private waiters: Array<(x: { reply: Reply; raw: Buffer }) => void> = [];
+  private ready: Array<{ reply: Reply; raw: Buffer }> = [];
+  constructor(private sock: net.Socket) {
+    sock.on('data', (d) => {
+      this.reader.push(d);
+      for (let x = this.reader.nextRaw(); x; x = this.reader.nextRaw()) {
+        const copy = { reply: x.reply, raw: Buffer.from(x.raw) };
+        const w = this.waiters.shift();
+        if (w) w(copy); else this.ready.push(copy);
+      }
+    });
+  }
+  static connect(port: number): Promise<RealConn> {
+    return new Promise((resolve, reject) => {
+      const s = net.connect(port, '127.0.0.1', () => resolve(new RealConn(s)));
+      s.once('error', reject);
+    });
+  }
+  send(argv: string[]): void {
+    const parts = [`*${argv.length}\r\n`];
+    for (const a of argv) parts.push(`$${a.length}\r\n`, a, '\r\n');
+    this.sock.write(Buffer.from(parts.join(''), 'latin1'));
+  }
+  read(timeoutMs = 5000): Promise<{ reply: Reply; raw: Buffer }> {
+    const x = this.ready.shift();
+    if (x) return Promise.resolve(x);
+    return new Promise((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error('timeout waiting for real redis reply')), timeoutMs);
+      this.waiters.push((v) => { clearTimeout(t); resolve(v); });
+    });
+  }
+  close(): void { this.sock.destroy(); }
+}
+
+export interface Mismatch { file: string; line: number; command: string; redis: string; redsim: string }
+
+type Mode = 'exact' | 'sort' | 'sortpairs' | 'len';
+
+function show(b: Buffer): string { return JSON.stringify(b.toString('latin1')); }
+
+function normalize(r: Reply, mode: Mode, resp: 2 | 3): Buffer {
+  if (mode === 'exact') return encodeReply(r, resp);
+  const items = r.t === 'array' || r.t === 'set' ? r.v : r.t === 'map' ? r.v.flat() : null;
+  if (!items) return encodeReply(r, resp);
+  if (mode === 'len') return Buffer.from(`${r.t}:${items.length}`);
+  const enc = items.map((x) => encodeReply(x, resp).toString('latin1'));
+  if (mode === 'sort') enc.sort();
+  else {
+    const pairs: string[] = [];
+    for (let i = 0; i < enc.length; i += 2) pairs.push(enc[i] + (enc[i + 1] ?? ''));
+    pairs.sort();
+    return Buffer.from(`${r.t}:` + pairs.join(''), 'latin1');
+  }
+  return Buffer.from(`${r.t}:` + enc.join(''), 'latin1');
+}
+
+/** Run one scenario file; returns the mismatches (empty when redsim agrees) and how many replies were compared. */
+export async function runScenario(file: string, redisBin: string): Promise<{ compared: number; mismatches: Mismatch[] }> {
+  const text = readFileSync(file, 'utf8');
+  const real = await RealRedis.start(redisBin);
+  const sim = new RedSim({ clock: new VirtualClock(Date.now()), seed: 1 });
+  const clock = sim.clock as VirtualClock;
+  const realConns = new Map<string, RealConn>();
+  const simClients = new Map<string, Client>();
+  const pendingSim = new Map<string, Promise<Reply> | Reply>();
+  const pendingCmd = new Map<string, string>();
+  const mismatches: Mismatch[] = [];
+  let compared = 0;
+  const getConn = async (name: string) => {
+    let rc = realConns.get(name);
+    if (!rc) {
+      rc = await RealConn.connect(real.port);
+      realConns.set(name, rc);
+      simClients.set(name, sim.createClient());
+    }
+    return { rc, sc: simClients.get(name)! };
+  };
+  const compare = (lineNo: number, cmd: string, mode: Mode, realR: { reply: Reply; raw: Buffer }, simR: Reply, resp: 2 | 3) => {
+    compared++;
+    const a = mode === 'exact' ? realR.raw : normalize(realR.reply, mode, resp);
+    const b = normalize(simR, mode, resp);
+    if (!a.equals(b)) mismatches.push({ file, line: lineNo, command: cmd, redis: show(a), redsim: show(b) });
+  };
+  try {
+    const lines = text.split('\n');
+    for (let i = 0; i < lines.length; i++) {
+      let line = lines[i].trim();
+      const lineNo = i + 1;
+      if (!line || line.startsWith('#')) continue;
+      let mode: Mode = 'exact';
+      const dm = /^!(\w[\w-]*)\s*(.*)$/.exec(line);
+      if (dm) {
+        const [, d, rest] = dm;
+        if (d === 'sleep') { const ms = Number(rest); await sleep(ms); clock.advance(ms); continue; }
+        if (d === 'sort' || d === 'sortpairs' || d === 'len') { mode = d; line = rest.trim(); }
+        else throw new Error(`${file}:${lineNo}: unknown directive !${d}`);
+      }
+      let client = 'A';
+      let async = false;
+      const cm = /^@(\w+)(&|\?)?\s*(.*)$/.exec(line);
+      if (cm) {
+        client = cm[1];
+        if (cm[2] === '?') {
+          const { rc, sc } = await getConn(client);
+          const simR = await pendingSim.get(client)!;
+          pendingSim.delete(client);
+          compare(lineNo, pendingCmd.get(client) ?? '?', mode, await rc.read(), simR, sc.resp);
+          continue;
+        }
+        async = cm[2] === '&';
+        line = cm[3];
+      }
+      const argv = splitArgs(line);
+      if (!argv) throw new Error(`${file}:${lineNo}: bad quoting`);
+      if (argv.length === 0) continue;
+      const { rc, sc } = await getConn(client);
+      const respBefore = sc.resp;
+      rc.send(argv);
+      const simR = sim.execute(sc, argv);
+      if (async) { pendingSim.set(client, simR); pendingCmd.set(client, line); await sleep(20); continue; }
+      const realR = await rc.read();
+      const s = await simR;
+      // HELLO switches protocol: encode with the protocol in force after the command.
+      compare(lineNo, line, mode, realR, s, sc.resp !== respBefore ? sc.resp : respBefore);
+    }
+  } finally {
+    for (const c of realConns.values()) c.close();
+    sim.stop();
+    real.stop();
+  }
+  return { compared, mismatches };
+}
