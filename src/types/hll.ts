@@ -214,7 +214,14 @@ class Hll {
     this.buf = nb;
   }
 
-  /** Sparse -> dense in place; false when the sparse data is corrupted. */
+  /**
+   * Sparse -> dense in place; false when the sparse data is corrupted.
+   *
+   * Validity rule (shared by the merge and histogram walks): the opcodes must
+   * cover exactly all registers. Stock 7.0.15 source merely stops at a VAL that
+   * overflows and so accepts e.g. XZERO:16384 + VAL; the oracle build carries the
+   * CVE-2025-32023 fix and rejects any overflow, which is what we follow.
+   */
   toDense(): boolean {
     if (this.encoding === DENSE) return true;
     const d = new Uint8Array(DENSE_SIZE + 1);
@@ -233,7 +240,7 @@ class Hll {
       } else {
         let run = (op & 3) + 1;
         const v = ((op >> 2) & 0x1f) + 1;
-        if (run + idx > REGISTERS) break;
+        if (run + idx > REGISTERS) return false; // overflow is corruption (see toDense)
         while (run--) denseSet(d, HDR, idx++, v);
         p++;
       }
@@ -420,7 +427,7 @@ class Hll {
       } else {
         let run = (op & 3) + 1;
         const v = ((op >> 2) & 0x1f) + 1;
-        if (run + i > REGISTERS) break;
+        if (run + i > REGISTERS) return false; // overflow is corruption (see toDense)
         while (run--) {
           if (v > max[i]) max[i] = v;
           i++;
@@ -475,8 +482,13 @@ function tau(x: number): number {
   return z / 3;
 }
 
-/** Cardinality from a register histogram (Ertl's improved estimator, as Redis 7.0). */
-function estimate(h: number[]): number {
+/**
+ * Cardinality from a register histogram (Ertl's improved estimator, as Redis 7.0),
+ * as the uint64 Redis stores: llroundl of the double estimate, then the cast.
+ * An estimate beyond int64 (infinite when every register is >= 51) comes out of
+ * llroundl as INT64_MIN on x86-64, i.e. 2^63 once cast to uint64.
+ */
+function estimate(h: number[]): number | bigint {
   const m = REGISTERS;
   let z = m * tau((m - h[Q + 1]) / m);
   for (let j = Q; j >= 1; j--) {
@@ -484,14 +496,20 @@ function estimate(h: number[]): number {
     z *= 0.5;
   }
   z += m * sigma(h[0] / m);
-  // llroundl: round half away from zero; the value is never negative.
-  return roundHalfUp((ALPHA_INF * m * m) / z);
+  const e = roundHalfUp((ALPHA_INF * m * m) / z);
+  if (e <= Number.MAX_SAFE_INTEGER) return e;
+  return e < 2 ** 63 ? BigInt(e) : 1n << 63n;
 }
 
-/** Round to nearest, ties away from zero, for non-negative finite doubles (exact, unlike x+0.5). */
+/** llroundl's rounding (half away from zero) for non-negative doubles; exact, unlike floor(x + 0.5). */
 function roundHalfUp(x: number): number {
   const f = Math.floor(x);
   return x - f >= 0.5 ? f + 1 : f;
+}
+
+/** The uint64 card as the signed long long PFCOUNT replies with. */
+function asReply(card: number | bigint): number | bigint {
+  return typeof card === 'bigint' && card >= 1n << 63n ? card - (1n << 64n) : card;
 }
 
 // ---------------------------------------------------------------- public API
@@ -562,7 +580,7 @@ export function hllCount(values: HllSource[]): HllCountResult {
     }
     const hist = new Array<number>(64).fill(0);
     for (let i = 0; i < REGISTERS; i++) hist[max[i]]++;
-    return { count: estimate(hist) };
+    return { count: asReply(estimate(hist)) };
   }
   const v = values.length ? values[0] : null;
   if (v === null) return { count: 0 };
@@ -577,12 +595,13 @@ export function hllCount(values: HllSource[]): HllCountResult {
   const hist = h.histogram();
   if (!hist) return { error: HLL_ERR_CORRUPT };
   const card = estimate(hist);
-  let c = card;
+  // Store the new cache (little endian). A card of 2^63 sets the top bit, so it stays "stale".
+  let c = BigInt(card);
   for (let i = 8; i < 16; i++) {
-    h.buf[i] = c % 256;
-    c = Math.floor(c / 256);
+    h.buf[i] = Number(c & 0xffn);
+    c >>= 8n;
   }
-  return { count: card, bytes: h.toBytes() };
+  return { count: asReply(card), bytes: h.toBytes() };
 }
 
 export type HllMergeResult = { bytes: string } | { error: string };

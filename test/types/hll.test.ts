@@ -190,7 +190,7 @@ describe('header checks and edge cases', () => {
       expect(hllCount([sparse.bytes, null]), `n=${n}`).toEqual({ count: (cd as { count: number }).count });
       const merged = hllMerge(null, [sparse.bytes], 1 << 20);
       if ('error' in merged) throw new Error(merged.error);
-      expect(hllCount([merged.bytes]).count, `n=${n}`).toBe((cd as { count: number }).count);
+      expect((hllCount([merged.bytes]) as { count: number }).count, `n=${n}`).toBe((cd as { count: number }).count);
     }
   });
 });
