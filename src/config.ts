@@ -1,10 +1,13 @@
 /**
- * CONFIG parameters redsim honours. Values are kept as strings in Redis's CONFIG GET
- * form; typed getters parse them. Aliases map old names (lua-time-limit) to new ones.
+ * CONFIG parameters. Every parameter Redis 7.0 has is present with its default
+ * (src/config-defaults.json, captured by the table generator from CONFIG GET *);
+ * the ones whose type and limits matter are described in PARAMS so CONFIG SET can
+ * validate them with Redis's texts. Values are kept in CONFIG GET form.
  */
+import { createRequire } from 'node:module';
+
 export interface ParamDef {
   name: string;
-  default: string;
   kind: 'int' | 'bool' | 'enum' | 'string' | 'memory';
   min?: number;
   max?: number;
@@ -12,68 +15,140 @@ export interface ParamDef {
   alias?: string;
   /** Cannot be changed with CONFIG SET (Redis's IMMUTABLE_CONFIG). */
   immutable?: boolean;
+  /** Clamp instead of rejecting (hz). */
+  clamp?: boolean;
 }
 
+const INT_MAX = 2147483647;
+const LONG_MAX = '9223372036854775807';
+
 export const PARAMS: ParamDef[] = [
-  { name: 'databases', default: '16', kind: 'int', min: 1, immutable: true },
-  { name: 'busy-reply-threshold', alias: 'lua-time-limit', default: '5000', kind: 'int', min: 0 },
-  { name: 'hash-max-listpack-entries', alias: 'hash-max-ziplist-entries', default: '128', kind: 'int', min: 0 },
-  { name: 'hash-max-listpack-value', alias: 'hash-max-ziplist-value', default: '64', kind: 'int', min: 0 },
-  { name: 'set-max-intset-entries', default: '512', kind: 'int', min: 0 },
-  { name: 'zset-max-listpack-entries', alias: 'zset-max-ziplist-entries', default: '128', kind: 'int', min: 0 },
-  { name: 'zset-max-listpack-value', alias: 'zset-max-ziplist-value', default: '64', kind: 'int', min: 0 },
-  { name: 'list-max-listpack-size', alias: 'list-max-ziplist-size', default: '-2', kind: 'int' },
-  { name: 'list-compress-depth', default: '0', kind: 'int', min: 0 },
-  { name: 'hll-sparse-max-bytes', default: '3000', kind: 'memory', min: 0 },
-  { name: 'proto-max-bulk-len', default: '536870912', kind: 'memory', min: 1048576 },
-  { name: 'maxmemory', default: '0', kind: 'memory', min: 0 },
-  { name: 'hz', default: '10', kind: 'int', min: 0 },
-  { name: 'timeout', default: '0', kind: 'int', min: 0 },
-  { name: 'maxclients', default: '10000', kind: 'int', min: 1 },
-  { name: 'lazyfree-lazy-user-flush', default: 'no', kind: 'bool' },
-  { name: 'lazyfree-lazy-user-del', default: 'no', kind: 'bool' },
-  { name: 'appendonly', default: 'no', kind: 'bool' },
-  { name: 'save', default: '', kind: 'string' },
-  { name: 'port', default: '6379', kind: 'int', immutable: false },
-  { name: 'bind', default: '127.0.0.1', kind: 'string' },
-  { name: 'maxmemory-policy', default: 'noeviction', kind: 'enum',
+  { name: 'databases', kind: 'int', min: 1, max: INT_MAX, immutable: true },
+  { name: 'busy-reply-threshold', alias: 'lua-time-limit', kind: 'int', min: 0, max: Number(LONG_MAX) },
+  { name: 'hash-max-listpack-entries', alias: 'hash-max-ziplist-entries', kind: 'int', min: 0, max: Number(LONG_MAX) },
+  { name: 'hash-max-listpack-value', alias: 'hash-max-ziplist-value', kind: 'int', min: 0, max: Number(LONG_MAX) },
+  { name: 'set-max-intset-entries', kind: 'int', min: 0, max: Number(LONG_MAX) },
+  { name: 'zset-max-listpack-entries', alias: 'zset-max-ziplist-entries', kind: 'int', min: 0, max: Number(LONG_MAX) },
+  { name: 'zset-max-listpack-value', alias: 'zset-max-ziplist-value', kind: 'int', min: 0, max: Number(LONG_MAX) },
+  { name: 'list-max-listpack-size', alias: 'list-max-ziplist-size', kind: 'int', min: -INT_MAX - 1, max: INT_MAX },
+  { name: 'list-compress-depth', kind: 'int', min: 0, max: INT_MAX },
+  { name: 'hll-sparse-max-bytes', kind: 'memory', min: 0, max: Number(LONG_MAX) },
+  { name: 'proto-max-bulk-len', kind: 'memory', min: 1048576, max: Number(LONG_MAX) },
+  { name: 'maxmemory', kind: 'memory', min: 0, max: Number(LONG_MAX) },
+  { name: 'hz', kind: 'int', min: 0, max: INT_MAX, clamp: true },
+  { name: 'timeout', kind: 'int', min: 0, max: INT_MAX },
+  { name: 'maxclients', kind: 'int', min: 1, max: INT_MAX },
+  { name: 'lazyfree-lazy-user-flush', kind: 'bool' },
+  { name: 'lazyfree-lazy-user-del', kind: 'bool' },
+  { name: 'appendonly', kind: 'bool' },
+  { name: 'maxmemory-policy', kind: 'enum',
     values: ['volatile-lru', 'volatile-lfu', 'volatile-random', 'volatile-ttl', 'allkeys-lru', 'allkeys-lfu', 'allkeys-random', 'noeviction'] },
-  { name: 'lfu-log-factor', default: '10', kind: 'int', min: 0 },
-  { name: 'lfu-decay-time', default: '1', kind: 'int', min: 0 },
-  { name: 'active-expire-effort', default: '1', kind: 'int', min: 1, max: 10 },
-  { name: 'notify-keyspace-events', default: '', kind: 'string' },
+  { name: 'lfu-log-factor', kind: 'int', min: 0, max: INT_MAX },
+  { name: 'lfu-decay-time', kind: 'int', min: 0, max: INT_MAX },
+  { name: 'active-expire-effort', kind: 'int', min: 1, max: 10 },
+  { name: 'enable-debug-command', kind: 'enum', values: ['no', 'yes', 'local'], immutable: true },
+  { name: 'port', kind: 'int', min: 0, max: 65535 },
+  { name: 'notify-keyspace-events', kind: 'string' },
 ];
+
+const require = createRequire(import.meta.url);
+function loadDefaults(): Record<string, string> {
+  try { return require('./config-defaults.json'); } catch { return require('../../src/config-defaults.json'); }
+}
+const DEFAULTS: Record<string, string> = loadDefaults();
 
 export class Config {
   private readonly values = new Map<string, string>();
   private readonly defs = new Map<string, ParamDef>();
+  /** alias -> canonical name */
+  private readonly aliases = new Map<string, string>();
 
   constructor(overrides: Record<string, string | number> = {}) {
     for (const p of PARAMS) {
       this.defs.set(p.name, p);
-      if (p.alias) this.defs.set(p.alias, p);
-      this.values.set(p.name, p.default);
+      if (p.alias) this.aliases.set(p.alias, p.name);
+    }
+    for (const [k, v] of Object.entries(DEFAULTS)) {
+      if (this.aliases.has(k)) continue;
+      this.values.set(k, v);
     }
     for (const [k, v] of Object.entries(overrides)) {
-      const d = this.defs.get(k);
-      if (!d) throw new Error(`unknown config parameter ${k}`);
-      this.values.set(d.name, String(v));
+      const name = this.canonical(k);
+      if (!name) throw new Error(`unknown config parameter ${k}`);
+      this.values.set(name, String(v));
     }
   }
 
-  def(name: string): ParamDef | undefined { return this.defs.get(name.toLowerCase()); }
-  get(name: string): string | undefined { const d = this.def(name); return d ? this.values.get(d.name) : undefined; }
+  canonical(name: string): string | undefined {
+    const n = name.toLowerCase();
+    const a = this.aliases.get(n) ?? n;
+    return this.values.has(a) ? a : undefined;
+  }
+  def(name: string): ParamDef | undefined { const c = this.canonical(name); return c ? this.defs.get(c) : undefined; }
+  get(name: string): string | undefined { const c = this.canonical(name); return c ? this.values.get(c) : undefined; }
   getNumber(name: string): number { return Number(this.get(name) ?? 0); }
   getBool(name: string): boolean { return this.get(name) === 'yes'; }
-  /** Raw set without validation (validation lives in CONFIG SET). */
-  setRaw(name: string, value: string): void { const d = this.def(name); if (d) this.values.set(d.name, value); }
-  /** Every canonical parameter with its value, plus aliases (CONFIG GET matches both). */
+  /** Set without validation (validation lives in validate()). */
+  setRaw(name: string, value: string): void { const c = this.canonical(name); if (c) this.values.set(c, value); }
+
+  /** Every parameter with its value, plus aliases (CONFIG GET matches both names). */
   entries(): Array<[string, string]> {
     const out: Array<[string, string]> = [];
-    for (const p of PARAMS) {
-      out.push([p.name, this.values.get(p.name)!]);
-      if (p.alias) out.push([p.alias, this.values.get(p.name)!]);
-    }
+    for (const [k, v] of this.values) out.push([k, v]);
+    for (const [alias, name] of this.aliases) out.push([alias, this.values.get(name)!]);
     return out;
   }
+
+  /**
+   * Validate a CONFIG SET value; returns the value to store (normalized as CONFIG GET
+   * shows it) or an error suffix such as "argument must be 'yes' or 'no'".
+   */
+  validate(name: string, value: string): { ok: string } | { error: string } {
+    const d = this.def(name);
+    const kind = d?.kind ?? inferKind(this.get(name) ?? '');
+    if (d?.immutable) return { error: "can't set immutable config" };
+    switch (kind) {
+      case 'bool': {
+        const v = value.toLowerCase();
+        if (v !== 'yes' && v !== 'no') return { error: "argument must be 'yes' or 'no'" };
+        return { ok: v };
+      }
+      case 'enum': {
+        const v = value.toLowerCase();
+        if (!d?.values?.includes(v)) return { error: `argument(s) must be one of the following: ${d?.values?.join(', ')}` };
+        return { ok: v };
+      }
+      case 'int': case 'memory': {
+        const n = kind === 'memory' ? parseMemory(value) : parseIntStrict(value);
+        if (n === null) return { error: kind === 'memory' ? 'argument must be a memory value' : "argument couldn't be parsed into an integer" };
+        let v = n;
+        const min = d?.min ?? -Infinity, max = d?.max ?? Infinity;
+        if (d?.clamp) v = Math.min(Math.max(v, 1), name === 'hz' ? 500 : max);
+        else if (v < min || v > max) {
+          return { error: `argument must be between ${fmtBound(min)} and ${fmtBound(max)} inclusive` };
+        }
+        return { ok: String(v) };
+      }
+      default:
+        return { ok: value };
+    }
+  }
+}
+
+function fmtBound(n: number): string { return n >= 9.2e18 ? LONG_MAX : String(n); }
+function inferKind(v: string): ParamDef['kind'] {
+  if (v === 'yes' || v === 'no') return 'bool';
+  if (/^-?\d+$/.test(v)) return 'int';
+  return 'string';
+}
+function parseIntStrict(s: string): number | null {
+  return /^-?\d+$/.test(s) && Number.isSafeInteger(Number(s)) ? Number(s) : null;
+}
+/** Redis's memtoull: a number with an optional k/kb/m/mb/g/gb unit (case-insensitive). */
+export function parseMemory(s: string): number | null {
+  const m = /^(\d+)(k|kb|m|mb|g|gb)?$/i.exec(s);
+  if (!m) return null;
+  const mul: Record<string, number> = { k: 1000, kb: 1024, m: 1e6, mb: 1024 ** 2, g: 1e9, gb: 1024 ** 3 };
+  const n = Number(m[1]) * (m[2] ? mul[m[2].toLowerCase()] : 1);
+  return Number.isSafeInteger(n) ? n : null;
 }

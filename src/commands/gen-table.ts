@@ -4,6 +4,9 @@
  * INFO/DOCS can be answered byte-exactly and the executor can read arity, flags and
  * key positions from data.
  *
+ * It also writes src/config-defaults.json from CONFIG GET * (run it against a
+ * server started without a config file).
+ *
  * Usage: npm run gen:commands -- [port] [host]   (default 127.0.0.1:6379)
  */
 import net from 'node:net';
@@ -35,7 +38,7 @@ async function query(port: number, host: string, cmds: string[][]): Promise<Repl
 async function main() {
   const port = Number(process.argv[2] ?? 6379);
   const host = process.argv[3] ?? '127.0.0.1';
-  const [hello, info, docs] = await query(port, host, [['HELLO', '3'], ['COMMAND', 'INFO'], ['COMMAND', 'DOCS']]);
+  const [hello, info, docs, cfg] = await query(port, host, [['HELLO', '3'], ['COMMAND', 'INFO'], ['COMMAND', 'DOCS'], ['CONFIG', 'GET', '*']]);
   if (hello.t !== 'map') throw new Error('HELLO 3 failed');
   const version = hello.v.find(([k]) => k.t === 'bulk' && k.v === 'version')?.[1];
   if (info.t !== 'array' || docs.t !== 'map') throw new Error('unexpected COMMAND replies');
@@ -43,7 +46,13 @@ async function main() {
   const commands = info.v.slice().sort((a, b) => (byName(a) < byName(b) ? -1 : 1));
   const docMap: Record<string, Reply> = {};
   for (const [k, v] of docs.v) if (k.t === 'bulk') docMap[k.v] = v;
+  // The HELP replies of container commands (CONFIG HELP, OBJECT HELP, ...), byte-exact.
+  const withHelp = commands.filter((c) => c.t === 'array' && c.v[9]?.t === 'array' && c.v[9].v.some((s) => s.t === 'array' && s.v[0].t === 'bulk' && s.v[0].v.endsWith('|help')));
+  const helpReplies = await query(port, host, withHelp.map((c) => [byName(c), 'HELP']));
+  const help: Record<string, Reply> = {};
+  withHelp.forEach((c, i) => { help[byName(c)] = helpReplies[i]; });
   const out = {
+    help,
     generatedFrom: `redis ${version && version.t === 'bulk' ? version.v : '?'}`,
     generator: 'src/commands/gen-table.ts (npm run gen:commands -- PORT)',
     info: commands,
@@ -54,6 +63,14 @@ async function main() {
   const target = path.resolve(here, '../../../src/commands/table.json');
   writeFileSync(target, JSON.stringify(out));
   console.log(`wrote ${commands.length} commands to ${target}`);
+  // CONFIG GET * of a server started without a config file: the default of every parameter.
+  if (cfg.t !== 'map') throw new Error('unexpected CONFIG GET reply');
+  const defaults: Record<string, string> = {};
+  for (const [k, v] of cfg.v) if (k.t === 'bulk' && v.t === 'bulk') defaults[k.v] = v.v;
+  defaults.port = '6379';
+  const cfgTarget = path.resolve(here, '../../../src/config-defaults.json');
+  writeFileSync(cfgTarget, JSON.stringify(defaults, Object.keys(defaults).sort(), 1) + '\n');
+  console.log(`wrote ${Object.keys(defaults).length} config defaults to ${cfgTarget}`);
 }
 
 main().catch((e) => { console.error(e); process.exit(1); });

@@ -14,3 +14,4 @@ import './hyperloglog.js';
 import './scripting.js';
 import './functions.js';
 import './unsupported.js';
+import './help.js';

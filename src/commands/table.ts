@@ -26,7 +26,7 @@ export interface CommandSpec {
   subcommands?: Map<string, CommandSpec>;
 }
 
-interface TableFile { generatedFrom: string; info: Reply[]; docs: Record<string, Reply> }
+interface TableFile { generatedFrom: string; info: Reply[]; docs: Record<string, Reply>; help: Record<string, Reply> }
 
 const require = createRequire(import.meta.url);
 // table.json lives in src/commands; the compiled file in dist/src/commands.
@@ -36,6 +36,8 @@ function loadTable(): TableFile {
 
 const file = loadTable();
 export const TABLE_SOURCE = file.generatedFrom;
+/** Byte-exact replies of `<container> HELP` (e.g. 'config' -> the CONFIG HELP reply). */
+export const HELP_REPLIES: Record<string, Reply> = file.help;
 
 function strs(r: Reply): string[] {
   return r.t === 'set' || r.t === 'array' ? r.v.map((x) => (x.t === 'status' || x.t === 'bulk' ? x.v : '')) : [];

@@ -28,6 +28,8 @@ export const internals = {
   ldebug: require('fengari/src/ldebug.js') as any,
   ldo: require('fengari/src/ldo.js') as any,
   defs: require('fengari/src/defs.js') as any,
+  lstring: require('fengari/src/lstring.js') as any,
+  lapi: require('fengari/src/lapi.js') as any,
 };
 /* eslint-enable @typescript-eslint/no-explicit-any */
 

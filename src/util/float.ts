@@ -400,7 +400,8 @@ export function formatG(d: number, precision: number): string {
  * The RESP2 bulk body and the RESP3 ',' body are the same text.
  */
 export function formatDouble(d: number): string {
-  if (Number.isInteger(d) && Math.abs(d) < 1e17) return d === 0 ? (Object.is(d, -0) ? '-0' : '0') : String(d);
+  // Safe integers print exactly via String() and have at most 16 digits, so %.17g is plain.
+  if (Number.isSafeInteger(d)) return d === 0 && Object.is(d, -0) ? '-0' : String(d);
   return formatG(d, 17);
 }
 

@@ -1,0 +1,259 @@
+/**
+ * Lua 5.1 number semantics on top of fengari (Lua 5.3 with 32-bit integers).
+ *
+ * Seams (all runtime patches on shared fengari objects, applied once):
+ *  1. Integer subtype never exists: TValue.prototype gets a `type` accessor
+ *     that stores LUA_TNUMINT as LUA_TNUMFLT. Every `new TValue(LUA_TNUMINT, n)`,
+ *     setivalue() and lexer integer constant becomes a double, so the VM's
+ *     integer fast paths (which wrap at 2^31) are never taken.
+ *  2. lobject.luaO_str2num (called through the module object by the lexer,
+ *     lvm.tonumber, luaV_tointeger and lua_stringtonumber) parses like 5.1's
+ *     luaO_str2d: glibc strtod (hex, inf, nan) with the 0x strtoul fallback.
+ *  3. lobject.luaO_tostring (called through the module by lua_tolstring and
+ *     the VM's concat) formats with %.14g.
+ *  4. lvm.tointeger (called through the module by lua_tointegerx, hence by
+ *     luaL_checkinteger/optinteger) truncates any number like the C cast
+ *     (lua_Integer)d does in 5.1, instead of failing on non-integral values.
+ * Residual gap: the VM's float `%` (luai_nummod, bound locally in lvm.js) is
+ * fmod-based; 5.1 computes a - floor(a/b)*b. They differ only for infinite
+ * operands and some huge-magnitude operands.
+ */
+import { internals } from '../lua-util.js';
+import { fmtNumber14, toInt64 } from './cformat.js';
+
+export { fmtNumber14 } from './cformat.js';
+
+const ISSPACE = (c: number) => c === 32 || (c >= 9 && c <= 13);
+
+/** -NaN as the x86 FPU produces it (sign bit set). */
+const NEG_NAN = (() => {
+  const f = new Float64Array(1);
+  new Uint32Array(f.buffer)[1] = 0xfff80000;
+  return f[0];
+})();
+
+function isDigit(c: number): boolean { return c >= 48 && c <= 57; }
+function hexVal(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 97 && c <= 102) return c - 87;
+  if (c >= 65 && c <= 70) return c - 55;
+  return -1;
+}
+function lower(c: number): number { return c >= 65 && c <= 90 ? c + 32 : c; }
+
+function matchWord(s: ArrayLike<number>, i: number, w: string): boolean {
+  for (let k = 0; k < w.length; k++) if (i + k >= s.length || lower(s[i + k]) !== w.charCodeAt(k)) return false;
+  return true;
+}
+
+/**
+ * glibc strtod on the bytes s[start..] (the caller stops at NUL). Returns the
+ * value and the end index; end === start when nothing was converted.
+ */
+export function strtod(s: ArrayLike<number>, start = 0): { n: number; end: number } {
+  let i = start;
+  while (i < s.length && ISSPACE(s[i])) i++;
+  let neg = false;
+  if (i < s.length && (s[i] === 43 || s[i] === 45)) { neg = s[i] === 45; i++; }
+  if (matchWord(s, i, 'inf')) {
+    const end = matchWord(s, i, 'infinity') ? i + 8 : i + 3;
+    return { n: neg ? -Infinity : Infinity, end };
+  }
+  if (matchWord(s, i, 'nan')) {
+    let end = i + 3;
+    if (end < s.length && s[end] === 40) { // nan(n-char-sequence)
+      let j = end + 1;
+      while (j < s.length && (isDigit(s[j]) || hexVal(s[j]) >= 0 || (lower(s[j]) >= 97 && lower(s[j]) <= 122) || s[j] === 95)) j++;
+      if (j < s.length && s[j] === 41) end = j + 1;
+    }
+    return { n: neg ? NEG_NAN : NaN, end };
+  }
+  if (s[i] === 48 && (s[i + 1] === 120 || s[i + 1] === 88)) {
+    const r = hexFloat(s, i + 2);
+    if (r) return { n: neg ? -r.n : r.n, end: r.end };
+    // "0x" without hex digits: only the "0" converts
+  }
+  let j = i;
+  let text = '';
+  let nd = 0;
+  while (j < s.length && isDigit(s[j])) { text += String.fromCharCode(s[j]); j++; nd++; }
+  if (j < s.length && s[j] === 46) {
+    let k = j + 1;
+    let frac = '';
+    while (k < s.length && isDigit(s[k])) { frac += String.fromCharCode(s[k]); k++; nd++; }
+    if (nd > 0) { text += '.' + frac; j = k; }
+  }
+  if (nd === 0) return { n: 0, end: start };
+  if (j < s.length && (s[j] === 101 || s[j] === 69)) {
+    let k = j + 1;
+    let es = '';
+    if (k < s.length && (s[k] === 43 || s[k] === 45)) { es = String.fromCharCode(s[k]); k++; }
+    if (k < s.length && isDigit(s[k])) {
+      while (k < s.length && isDigit(s[k])) { es += String.fromCharCode(s[k]); k++; }
+      text += 'e' + es;
+      j = k;
+    }
+  }
+  const n = Number(text);
+  return { n: neg ? -n : n, end: j };
+}
+
+function hexFloat(s: ArrayLike<number>, i: number): { n: number; end: number } | null {
+  let mant = 0n;
+  let nd = 0;
+  let scale = 0; // binary exponent adjustment from fraction digits
+  let j = i;
+  while (j < s.length && hexVal(s[j]) >= 0) { mant = mant * 16n + BigInt(hexVal(s[j])); j++; nd++; }
+  if (j < s.length && s[j] === 46) {
+    let k = j + 1;
+    let fd = 0;
+    while (k < s.length && hexVal(s[k]) >= 0) { mant = mant * 16n + BigInt(hexVal(s[k])); k++; fd++; }
+    if (nd + fd > 0) { j = k; nd += fd; scale = -4 * fd; }
+  }
+  if (nd === 0) return null;
+  let exp = 0;
+  if (j < s.length && (s[j] === 112 || s[j] === 80)) {
+    let k = j + 1;
+    let eneg = false;
+    if (k < s.length && (s[k] === 43 || s[k] === 45)) { eneg = s[k] === 45; k++; }
+    if (k < s.length && isDigit(s[k])) {
+      let e = 0;
+      while (k < s.length && isDigit(s[k])) { e = Math.min(e * 10 + (s[k] - 48), 1e6); k++; }
+      exp = eneg ? -e : e;
+      j = k;
+    }
+  }
+  return { n: scaleBig(mant, exp + scale), end: j };
+}
+
+/** mant * 2^e, rounded once to a double (ignores subnormal double rounding). */
+function scaleBig(mant: bigint, e: number): number {
+  if (mant === 0n) return 0;
+  const bits = mant.toString(2).length;
+  if (bits > 64) { // keep 64 significant bits plus a sticky bit for correct rounding
+    const drop = bits - 64;
+    const sticky = (mant & ((1n << BigInt(drop)) - 1n)) !== 0n ? 1n : 0n;
+    mant = ((mant >> BigInt(drop)) << 1n) | sticky;
+    e += drop - 1;
+  }
+  let n = Number(mant);
+  // scale in steps so intermediate powers stay finite
+  while (e > 0) { const k = Math.min(e, 1000); n *= 2 ** k; e -= k; }
+  while (e < 0) { const k = Math.min(-e, 1000); n /= 2 ** k; e += k; }
+  return n;
+}
+
+/** glibc strtoul (base 2..36) on s[start..]: value mod 2^64 and end index. */
+export function strtoul(s: ArrayLike<number>, base: number, start = 0): { n: bigint; end: number } {
+  let i = start;
+  while (i < s.length && ISSPACE(s[i])) i++;
+  let neg = false;
+  if (i < s.length && (s[i] === 43 || s[i] === 45)) { neg = s[i] === 45; i++; }
+  if (base === 16 && s[i] === 48 && (s[i + 1] === 120 || s[i + 1] === 88) && digitIn(s[i + 2], 16) >= 0) i += 2;
+  let v = 0n;
+  let nd = 0;
+  let overflow = false;
+  const MAX = (1n << 64n) - 1n;
+  const B = BigInt(base);
+  while (i < s.length) {
+    const d = digitIn(s[i], base);
+    if (d < 0) break;
+    v = v * B + BigInt(d);
+    if (v > MAX) overflow = true;
+    i++; nd++;
+  }
+  if (nd === 0) return { n: 0n, end: start };
+  if (overflow) return { n: MAX, end: i };
+  return { n: neg ? BigInt.asUintN(64, -v) : v, end: i };
+}
+
+function digitIn(c: number | undefined, base: number): number {
+  if (c === undefined) return -1;
+  let d: number;
+  if (isDigit(c)) d = c - 48;
+  else if (c >= 97 && c <= 122) d = c - 87;
+  else if (c >= 65 && c <= 90) d = c - 55;
+  else return -1;
+  return d < base ? d : -1;
+}
+
+/** Length of the C string in s (stops at the first NUL byte). */
+function cstrlen(s: ArrayLike<number>): number {
+  for (let i = 0; i < s.length; i++) if (s[i] === 0) return i;
+  return s.length;
+}
+
+/**
+ * Lua 5.1 luaO_str2d: strtod, hex fallback through strtoul, trailing spaces
+ * allowed. Works on the C string (up to the first NUL). null when invalid.
+ */
+export function str2number51(s: ArrayLike<number>): number | null {
+  const len = cstrlen(s);
+  const view = len === s.length ? s : Array.prototype.slice.call(s, 0, len) as number[];
+  let { n, end } = strtod(view);
+  if (end === 0) return null;
+  if (end < len && (view[end] === 120 || view[end] === 88)) {
+    const r = strtoul(view, 16);
+    n = Number(r.n);
+    end = r.end;
+  }
+  while (end < len && ISSPACE(view[end])) end++;
+  return end === len ? n : null;
+}
+
+/** Byte-string convenience wrapper of str2number51. */
+export function bytesToNumber51(s: string): number | null {
+  const a = new Array<number>(s.length);
+  for (let i = 0; i < s.length; i++) a[i] = s.charCodeAt(i);
+  return str2number51(a);
+}
+
+/** Lua 5.1 lua_Integer conversion (ptrdiff_t cast), as a JS number. */
+export function toInteger51(d: number): number {
+  return Number(toInt64(d));
+}
+
+/** Lua 5.1 luaL_checkint conversion: (int)(ptrdiff_t)d, i.e. low 32 bits. */
+export function toInt51(d: number): number {
+  if (d > -2147483649 && d < 2147483648) return Math.trunc(d) | 0;
+  return Number(BigInt.asIntN(32, toInt64(d)));
+}
+
+let installed = false;
+
+/** Apply the number seams to fengari (idempotent, process-wide). */
+export function installNumberSemantics(): void {
+  if (installed) return;
+  installed = true;
+  const { lobject, lvm, defs } = internals;
+  const { LUA_TNUMINT, LUA_TNUMFLT } = defs.constant_types;
+
+  const proto = lobject.TValue.prototype;
+  Object.defineProperty(proto, 'type', {
+    configurable: true,
+    get(this: { t: number }) { return this.t; },
+    set(this: { t: number }, v: number) { this.t = v === LUA_TNUMINT ? LUA_TNUMFLT : v; },
+  });
+
+  const luaS_bless = internals.lstring.luaS_bless;
+  lobject.luaO_str2num = (s: Uint8Array, o: { setfltvalue(n: number): void }) => {
+    const n = str2number51(s);
+    if (n === null) return 0;
+    o.setfltvalue(n);
+    return s.length + 1;
+  };
+  lobject.luaO_tostring = (L: unknown, obj: { value: number; setsvalue(v: unknown): void }) => {
+    const str = fmtNumber14(obj.value);
+    const u = new Uint8Array(str.length);
+    for (let i = 0; i < str.length; i++) u[i] = str.charCodeAt(i);
+    obj.setsvalue(luaS_bless(L, u));
+  };
+  lvm.tointeger = (o: { ttisnumber(): boolean; ttisstring(): boolean; value: number; svalue(): Uint8Array }) => {
+    if (o.ttisnumber()) return toInteger51(o.value);
+    if (o.ttisstring()) {
+      const n = str2number51(o.svalue());
+      if (n !== null) return toInteger51(n);
+    }
+    return false;
+  };
+}
