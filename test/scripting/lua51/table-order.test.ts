@@ -20,7 +20,7 @@ interface Scenario {
 }
 
 const fixture = JSON.parse(
-  readFileSync(fileURLToPath(new URL('../../fixtures/lua51/table-order.json', import.meta.url)), 'latin1'),
+  readFileSync(fileURLToPath(new URL('../../fixtures/lua51/table-order.json', import.meta.url)), 'utf8'),
 ) as { scenarios: Scenario[] };
 
 installLua51TableOrder();
@@ -41,7 +41,8 @@ function runList(L: any, src: string): string[] {
   }
   const out: string[] = [];
   for (let i = 1; lua.lua_rawgeti(L, -1, i) !== lua.LUA_TNIL; i++) {
-    out.push(to_jsstring(lua.lua_tostring(L, -1)));
+    const bytes: Uint8Array = lua.lua_tolstring(L, -1);
+    out.push(Buffer.from(bytes).toString('latin1'));
     lua.lua_pop(L, 1);
   }
   lua.lua_settop(L, 0);
