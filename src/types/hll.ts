@@ -9,7 +9,7 @@
  * cached cardinality whose top bit marks the cache as stale | registers.
  */
 import { E } from '../reply.js';
-import { fromUint8, toUint8 } from '../util/bytes.js';
+import { fromUint8 } from '../util/bytes.js';
 
 export const HLL_ERR_NOT_HLL = 'WRONGTYPE Key is not a valid HyperLogLog string value.';
 export const HLL_ERR_CORRUPT = 'INVALIDOBJ Corrupted HLL object detected';
@@ -112,9 +112,8 @@ function patLen(s: string): number {
   return Q + 1;
 }
 
-/** Exposed for tests: the 64-bit MurmurHash64A of a byte string as a bigint. */
+/** MurmurHash64A (Redis seed) in plain BigInt arithmetic: a slow, independent cross-check of patLen. */
 export function murmurHash64A(s: string): bigint {
-  // Recompute with BigInt to keep patLen's fast path allocation-free.
   const m = 0xc6a4a7935bd1e995n;
   const mask = (1n << 64n) - 1n;
   const len = s.length;
@@ -182,15 +181,15 @@ class Hll {
     return new Hll(buf, bytes.length);
   }
 
-  /** A fresh sparse HLL: header plus a single XZERO covering all registers. */
+  /** A fresh sparse HLL: zeroed header (cache 0, valid) plus XZERO opcodes covering all registers. */
   static create(): Hll {
     const buf = new Uint8Array(64);
     buf.set([0x48, 0x59, 0x4c, 0x4c, SPARSE]);
-    const n = REGISTERS / XZERO_MAX_LEN; // == 1
     let p = HDR;
-    for (let k = 0; k < n; k++) {
-      buf[p++] = 0x40 | ((XZERO_MAX_LEN - 1) >> 8);
-      buf[p++] = (XZERO_MAX_LEN - 1) & 0xff;
+    for (let left = REGISTERS; left > 0; left -= XZERO_MAX_LEN) {
+      const run = Math.min(left, XZERO_MAX_LEN) - 1;
+      buf[p++] = 0x40 | (run >> 8);
+      buf[p++] = run & 0xff;
     }
     return new Hll(buf, p);
   }
