@@ -3,8 +3,8 @@
  *
  * Redis 7.0 embeds Lua 5.1 while redsim executes scripts on fengari (Lua 5.3).
  * Before handing a chunk to fengari we run it through this scanner/parser, which
- * follows the order of checks of Lua 5.1's llex.c/lparser.c (as built in Redis:
- * LUA_COMPAT_LSTR=1, LUA_COMPAT_VARARG, C locale ctype, glibc strtod) so that
+ * follows the order of checks of Lua 5.1's llex.c/lparser.c (as the oracle was
+ * built: LUA_COMPAT_VARARG, no LUA_COMPAT_LSTR, C locale ctype, glibc strtod) so that
  * both the accept/reject decision and the error text match luaL_loadbuffer.
  * No code is generated: only the state that can raise an error is modelled
  * (scopes, varargs, loops, nesting depth, local/upvalue limits).
@@ -195,13 +195,8 @@ class Lexer {
       switch (this.cur()) {
         case EOZ:
           this.lexError(isString ? 'unfinished long string' : 'unfinished long comment', T.EOS);
-        // eslint-disable-next-line no-fallthrough
-        case 91: // '[': Redis builds with LUA_COMPAT_LSTR=1
-          if (this.skipSep() === sep) {
-            this.saveAndNext();
-            if (sep === 0) this.lexError('nesting of [[...]] is deprecated', 91);
-          }
-          break;
+        // A nested '[[' is plain content: the oracle's build has no
+        // LUA_COMPAT_LSTR (no "nesting of [[...]]" error, no nesting count).
         case 93: // ']'
           if (this.skipSep() === sep) {
             this.saveAndNext();
@@ -1025,14 +1020,15 @@ export function checkLua51Syntax(source: string, chunkName: string): string | nu
  *   variable and `["goto"]` as a field or table key (`a:goto()` and
  *   `function a.goto()` are left as is: 5.3 cannot express them);
  * - vararg functions that never use `...` get 5.1's implicit `arg` table;
- * - hex integer literals of 2^63 or more, which 5.3 would wrap, become floats.
+ * - integer literals beyond int32 become the double 5.1 reads (fengari would
+ *   wrap hex ones at 32 bits).
  * Throws if the source is not valid Lua 5.1 (call checkLua51Syntax first).
  */
 export function normalizeLua51Source(source: string): string {
   const edits: Edit[] = [];
   const err = parse(source, '=normalize', edits);
   if (err !== null) throw new Error(err);
-  addHexLiteralEdits(source, edits);
+  addBigIntegerEdits(source, edits);
   if (edits.length === 0) return source;
   // Insertions and replacements never overlap; apply from the end.
   edits.sort((a, b) => b.start - a.start || b.end - a.end);
@@ -1041,18 +1037,20 @@ export function normalizeLua51Source(source: string): string {
   return out;
 }
 
-/** Finds big hex integer literals by re-lexing (only NUMBER tokens matter). */
-function addHexLiteralEdits(source: string, edits: Edit[]): void {
+/**
+ * 5.1 numbers are all doubles. fengari's integers are 32-bit: a hex literal
+ * past 2^31 wraps and 5.3 keeps decimal ones exact, so integer literals that do
+ * not fit an int32 are rewritten to the double 5.1 reads.
+ */
+function addBigIntegerEdits(source: string, edits: Edit[]): void {
   const lx = new Lexer(source, '=normalize', null);
   for (lx.advance(); lx.t.token !== T.EOS; lx.advance()) {
     if (lx.t.token !== T.NUMBER) continue;
     const text = source.slice(lx.t.start, lx.t.end);
-    const m = /^0[xX]([0-9a-fA-F]+)$/.exec(text);
-    if (!m) continue;
-    const big = BigInt('0x' + m[1]);
-    if (big < 1n << 63n) continue;
-    const n = Number(big); // nearest double, as strtod gives
-    let lit = String(n);
+    if (!/^(?:\d+|0[xX][0-9a-fA-F]+)$/.test(text)) continue;
+    const big = BigInt(text);
+    if (big <= 0x7fffffffn) continue;
+    let lit = String(Number(big)); // nearest double, as strtod rounds
     if (!/[.eE]/.test(lit)) lit += '.0';
     edits.push({ start: lx.t.start, end: lx.t.end, text: lit });
   }
