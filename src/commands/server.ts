@@ -1,2 +1,134 @@
-/** Handlers for this command group register themselves on import (see registry.ts). */
-export {};
+/** Server commands: CONFIG, INFO, TIME, COMMAND, DEBUG, LASTSAVE. */
+import { registerAll } from './registry.js';
+import { OK, array, bulk, bulks, err, int, map, NIL, verbatim, type Reply } from '../reply.js';
+import { COMMANDS, lookupCommand, lookupByFullname, allSpecs, type CommandSpec } from './table.js';
+import { getKeys } from './keyspec.js';
+import { globMatch } from '../util/glob.js';
+import { arityOk } from '../executor.js';
+import type { Ctx } from '../context.js';
+import { infoText } from './info.js';
+
+function configGet(ctx: Ctx, argv: string[]): Reply {
+  const seen = new Set<string>();
+  const out: Array<[Reply, Reply]> = [];
+  const entries = ctx.server.config.entries();
+  for (let i = 2; i < argv.length; i++) {
+    const pat = argv[i].toLowerCase();
+    for (const [k, v] of entries) {
+      if (seen.has(k)) continue;
+      if (k === pat || globMatch(pat, k, true)) { seen.add(k); out.push([bulk(k), bulk(v)]); }
+    }
+  }
+  return map(out);
+}
+
+function configSet(ctx: Ctx, argv: string[]): Reply {
+  if (argv.length % 2 !== 0) return err("ERR wrong number of arguments for 'config|set' command");
+  const cfg = ctx.server.config;
+  const updates: Array<[string, string]> = [];
+  const names = new Set<string>();
+  for (let i = 2; i < argv.length; i += 2) {
+    const name = argv[i];
+    if (cfg.get(name) === undefined) return err(`ERR Unknown option or number of arguments for CONFIG SET - '${name}'`);
+    const lname = name.toLowerCase();
+    if (names.has(lname)) return err(`ERR CONFIG SET failed (possibly related to argument '${name}') - duplicate parameter`);
+    names.add(lname);
+  }
+  for (let i = 2; i < argv.length; i += 2) {
+    const v = cfg.validate(argv[i], argv[i + 1]);
+    if ('error' in v) return err(`ERR CONFIG SET failed (possibly related to argument '${argv[i]}') - ${v.error}`);
+    updates.push([argv[i], v.ok]);
+  }
+  for (const [k, v] of updates) cfg.setRaw(k, v);
+  return OK;
+}
+
+function commandInfoReply(spec: CommandSpec | undefined): Reply {
+  return spec ? spec.info : NIL;
+}
+
+function commandDocs(ctx: Ctx, argv: string[]): Reply {
+  const out: Array<[Reply, Reply]> = [];
+  const add = (spec: CommandSpec) => { if (spec.docs) out.push([bulk(spec.fullname), spec.docs]); };
+  if (argv.length === 2) for (const spec of COMMANDS.values()) add(spec);
+  else for (let i = 2; i < argv.length; i++) { const s = lookupByFullname(argv[i]); if (s) add(s); }
+  void ctx;
+  return map(out);
+}
+
+function commandList(argv: string[]): Reply {
+  const specs = allSpecs();
+  if (argv.length === 2) return bulks(specs.map((s) => s.fullname));
+  if (argv.length !== 5 || argv[2].toLowerCase() !== 'filterby') return err('ERR syntax error');
+  const kind = argv[3].toLowerCase();
+  const arg = argv[4];
+  let pred: (s: CommandSpec) => boolean;
+  if (kind === 'module') pred = () => false;
+  else if (kind === 'aclcat') pred = (s) => s.acl.includes('@' + arg.toLowerCase());
+  else if (kind === 'pattern') pred = (s) => globMatch(arg, s.fullname, true);
+  else return err('ERR syntax error');
+  return bulks(specs.filter(pred).map((s) => s.fullname));
+}
+
+function commandGetKeys(argv: string[], withFlags: boolean): Reply {
+  const args = argv.slice(2);
+  const spec = lookupCommand(args);
+  if (!spec) return err('ERR Invalid command specified');
+  if (!arityOk(spec, args.length)) return err('ERR Invalid number of arguments specified for command');
+  const keys = getKeys(spec, args);
+  if (keys === null) return err('ERR Invalid arguments specified for command');
+  if (keys.length === 0) return err(spec.flags.has('movablekeys') || spec.firstKey ? 'ERR Invalid arguments specified for command' : 'ERR The command has no key arguments');
+  if (!withFlags) return bulks(keys.map((k) => args[k.pos]));
+  return array(keys.map((k) => array([bulk(args[k.pos]), { t: 'set', v: k.flags.map((f) => ({ t: 'status', v: f }) as Reply) }])));
+}
+
+registerAll({
+  'config|get': configGet,
+  'config|set': configSet,
+  'config|resetstat'(ctx) {
+    const s = ctx.server.stats;
+    s.keyspaceHits = s.keyspaceMisses = s.expiredKeys = s.commandsProcessed = s.rejectedCalls = s.failedCalls = 0;
+    s.connectionsReceived = 0;
+    s.calls.clear();
+    return OK;
+  },
+  info(ctx, argv) { return verbatim(infoText(ctx.server, argv.slice(1).map((a) => a.toLowerCase()))); },
+  time(ctx) {
+    const us = ctx.server.clock.nowUs();
+    const sec = Math.floor(us / 1e6);
+    return bulks([String(sec), String(Math.floor(us - sec * 1e6))]);
+  },
+  lastsave(ctx) { return int(Math.floor(ctx.server.startTime / 1000)); },
+  command(_ctx, argv) {
+    if (argv.length > 1) return err(`ERR unknown subcommand '${argv[1]}'. Try COMMAND HELP.`);
+    return array([...COMMANDS.values()].map((s) => s.info));
+  },
+  'command|count'() { return int(COMMANDS.size); },
+  'command|info'(_ctx, argv) {
+    if (argv.length === 2) return array([...COMMANDS.values()].map((s) => s.info));
+    return array(argv.slice(2).map((n) => commandInfoReply(lookupByFullname(n))));
+  },
+  'command|docs': commandDocs,
+  'command|list'(_ctx, argv) { return commandList(argv); },
+  'command|getkeys'(_ctx, argv) { return commandGetKeys(argv, false); },
+  'command|getkeysandflags'(_ctx, argv) { return commandGetKeys(argv, true); },
+  debug(ctx, argv) {
+    const mode = ctx.server.config.get('enable-debug-command');
+    if (mode === 'no') {
+      return err('ERR DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.');
+    }
+    const sub = argv[1].toLowerCase();
+    if (sub === 'sleep' && argv.length === 3) {
+      const secs = Number(argv[2]);
+      if (!Number.isFinite(secs)) return OK;
+      const ms = secs * 1000;
+      // Redis blocks the whole server; with a virtual clock the time just moves.
+      const clock = ctx.server.clock as { advance?: (ms: number) => void; virtual: boolean };
+      if (clock.virtual && clock.advance) clock.advance(ms);
+      else { const end = Date.now() + ms; while (Date.now() < end) { /* busy wait, like Redis's blocking sleep */ } }
+      return OK;
+    }
+    if (sub === 'set-active-expire' && argv.length === 3) return OK;
+    return err(`ERR unknown subcommand '${argv[1]}'. Try DEBUG HELP.`);
+  },
+});
