@@ -18,6 +18,11 @@ const CR = 0x0d;
 const LF = 0x0a;
 const EMPTY = Buffer.alloc(0);
 
+/** Bytes -> byte string. Node's internal latin1Slice skips toString's argument juggling. */
+type Latin1Slicer = { latin1Slice(start: number, end: number): string };
+const latin1 = (b: Buffer, start: number, end: number): string =>
+  (b as unknown as Latin1Slicer).latin1Slice(start, end);
+
 export interface RequestBatch {
   /** Complete commands, in order (argv as byte strings). */
   commands: string[][];
@@ -136,7 +141,7 @@ function parseLL(buf: Buffer, start: number, end: number): bigint | number | nul
   }
   if (v < 2 ** 53) return neg ? -v : v;
   // Large: decide int64 overflow exactly.
-  const big = BigInt(buf.latin1Slice(neg ? start + 1 : start, end));
+  const big = BigInt(latin1(buf, neg ? start + 1 : start, end));
   if (neg ? big > 9223372036854775808n : big > 9223372036854775807n) return null;
   return neg ? -big : big;
 }
@@ -242,7 +247,7 @@ export class RequestParser {
       return WAIT;
     }
     const end = nl > start && buf[nl - 1] === CR ? nl - 1 : nl;
-    const argv = splitInlineArgs(buf.latin1Slice(start, end));
+    const argv = splitInlineArgs(latin1(buf, start, end));
     if (argv === null) return this.fail('ERR Protocol error: unbalanced quotes in request');
     this.pos = nl + 1;
     this.argv = argv;
@@ -282,7 +287,7 @@ export class RequestParser {
         this.bulklen = Number(ll);
       }
       if (len - this.pos < this.bulklen + 2) return WAIT;
-      this.argv.push(buf.latin1Slice(this.pos, this.pos + this.bulklen));
+      this.argv.push(latin1(buf, this.pos, this.pos + this.bulklen));
       this.pos += this.bulklen + 2;
       this.bulklen = -1;
       this.multibulk--;
@@ -339,7 +344,7 @@ export function parseReply(buf: Buffer, pos = 0): { reply: Reply; end: number } 
   const type = buf[pos];
   const le = lineEnd(buf, pos + 1);
   if (le < 0) return null;
-  const line = buf.latin1Slice(pos + 1, le);
+  const line = latin1(buf, pos + 1, le);
   const next = le + 2;
   const aggregate = (n: number, at: number): { items: Reply[]; end: number } | null => {
     const items: Reply[] = [];
@@ -356,7 +361,7 @@ export function parseReply(buf: Buffer, pos = 0): { reply: Reply; end: number } 
     const n = toCount(line);
     if (next + n + 2 > buf.length) return null;
     if (buf[next + n] !== CR || buf[next + n + 1] !== LF) throw new ReplyProtocolError('bad bulk terminator');
-    return { s: buf.latin1Slice(next, next + n), end: next + n + 2 };
+    return { s: latin1(buf, next, next + n), end: next + n + 2 };
   };
   switch (type) {
     case 0x2b: // +

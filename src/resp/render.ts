@@ -170,3 +170,41 @@ function format(w: Wire, prefix: string): string {
 export function renderReply(r: Reply, resp: RespVersion = 2): string {
   return format(toWire(r, resp), '');
 }
+
+function formatRaw(w: Wire): string {
+  switch (w.k) {
+    case 'nil':
+      return '';
+    case 'error':
+      return w.s + '\n';
+    case 'status':
+    case 'string':
+    case 'verb':
+    case 'bignum':
+      return w.s;
+    case 'bool':
+      return w.b ? '(true)' : '(false)';
+    case 'integer':
+      return String(w.n);
+    case 'double':
+      return cstr(w.s);
+    case 'array':
+    case 'set':
+    case 'push':
+      return w.items.map(formatRaw).join('\n');
+    case 'map': {
+      const parts: string[] = [];
+      for (let i = 0; i < w.items.length; i += 2) parts.push(formatRaw(w.items[i]) + ' ' + formatRaw(w.items[i + 1]));
+      return parts.join('\n');
+    }
+  }
+}
+
+/**
+ * redis-cli's raw rendering (cliFormatReplyRaw): what it prints, with no
+ * trailing newline added, for replies it shows verbatim even in TTY mode
+ * (INFO, CLIENT LIST, LOLWUT...).
+ */
+export function renderReplyRaw(r: Reply, resp: RespVersion = 2): string {
+  return formatRaw(toWire(r, resp));
+}
