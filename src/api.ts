@@ -7,6 +7,8 @@ import type { RedSim } from './server.js';
 import type { Client } from './client.js';
 import type { Reply } from './reply.js';
 import { fromText, toText, fromBuffer, toBuffer } from './util/bytes.js';
+import { encodeReply } from './resp/encode.js';
+import { formatDouble } from './util/float.js';
 
 /** A Redis error reply. `message` is Redis's text, e.g. "ERR syntax error". */
 export class ReplyError extends Error {
@@ -26,23 +28,29 @@ function argToBytes(a: Arg): string {
   return fromBuffer(a);
 }
 
-/** Convert a Reply to a plain JS value; nested errors become ReplyError objects. */
-export function toJs(r: Reply, opts: ToJsOptions = {}): unknown {
+/**
+ * Convert a Reply to a plain JS value as a client of that protocol sees it: with
+ * RESP2 maps are flat arrays, doubles are strings and booleans are 1/0 (what ioredis
+ * and node-redis return); with RESP3 maps are objects. Nested errors become
+ * ReplyError objects.
+ */
+export function toJs(r: Reply, opts: ToJsOptions = {}, resp: 2 | 3 = 2): unknown {
   switch (r.t) {
     case 'status': return r.v;
     case 'error': return new ReplyError(r.v);
     case 'int': return typeof r.v === 'bigint' && r.v >= BigInt(Number.MIN_SAFE_INTEGER) && r.v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(r.v) : r.v;
     case 'bulk': case 'verbatim': return opts.buffers ? toBuffer(r.v) : toText(r.v);
     case 'nil': case 'nilarray': return null;
-    case 'array': case 'set': case 'push': return r.v.map((x) => toJs(x, opts));
+    case 'array': case 'set': case 'push': return r.v.map((x) => toJs(x, opts, resp));
     case 'map': {
+      if (resp === 2) return r.v.flatMap(([k, v]) => [toJs(k, opts, resp), toJs(v, opts, resp)]);
       const o: Record<string, unknown> = {};
-      for (const [k, v] of r.v) o[String(toJs(k))] = toJs(v, opts);
+      for (const [k, v] of r.v) o[String(toJs(k, {}, resp))] = toJs(v, opts, resp);
       return o;
     }
-    case 'double': return r.v;
-    case 'bool': return r.v;
-    case 'bignum': return BigInt(r.v);
+    case 'double': return resp === 2 ? toJs({ t: 'bulk', v: formatDouble(r.v) }, opts, 2) : r.v;
+    case 'bool': return resp === 2 ? (r.v ? 1 : 0) : r.v;
+    case 'bignum': return resp === 2 ? r.v : BigInt(r.v);
   }
 }
 
@@ -74,26 +82,32 @@ export class Connection {
   /** Run a command; resolves to a JS value, rejects with ReplyError on an error reply. */
   async call(...args: Arg[]): Promise<unknown> {
     const r = await this.send(...args);
-    return unwrap(r, {});
+    return unwrap(r, {}, this.client.resp);
   }
 
   /** Like call, with bulk strings as Buffers. */
   async callBuffer(...args: Arg[]): Promise<unknown> {
     const r = await this.send(...args);
-    return unwrap(r, { buffers: true });
+    return unwrap(r, { buffers: true }, this.client.resp);
+  }
+
+  /** Run a command and get the reply as the exact RESP bytes Redis would send (RESP2 or RESP3 per HELLO). */
+  async callRaw(...args: Arg[]): Promise<Buffer> {
+    const r = await this.send(...args);
+    return encodeReply(r, this.client.resp);
   }
 
   /** Synchronous call: throws ReplyError on error replies, and Error if the command would block. */
   callSync(...args: Arg[]): unknown {
     const r = this.send(...args);
     if (r instanceof Promise) throw new Error('command blocked: use call() for blocking commands');
-    return unwrap(r, {});
+    return unwrap(r, {}, this.client.resp);
   }
 
   close(): void { this.sim.closeClient(this.client); }
 }
 
-function unwrap(r: Reply, opts: ToJsOptions): unknown {
+function unwrap(r: Reply, opts: ToJsOptions, resp: 2 | 3): unknown {
   if (r.t === 'error') throw new ReplyError(r.v);
-  return toJs(r, opts);
+  return toJs(r, opts, resp);
 }

@@ -67,7 +67,8 @@ async function main() {
   if (cfg.t !== 'map') throw new Error('unexpected CONFIG GET reply');
   const defaults: Record<string, string> = {};
   for (const [k, v] of cfg.v) if (k.t === 'bulk' && v.t === 'bulk') defaults[k.v] = v.v;
-  defaults.port = '6379';
+  // Values that describe how the generator's server was started, not Redis's defaults.
+  Object.assign(defaults, { port: '6379', daemonize: 'no', logfile: '', pidfile: '', dir: '/', bind: '127.0.0.1', save: '' });
   const cfgTarget = path.resolve(here, '../../../src/config-defaults.json');
   writeFileSync(cfgTarget, JSON.stringify(defaults, Object.keys(defaults).sort(), 1) + '\n');
   console.log(`wrote ${Object.keys(defaults).length} config defaults to ${cfgTarget}`);

@@ -1,0 +1,103 @@
+/**
+ * npm run bench: redsim in-process side by side with ioredis-mock and, when a
+ * redis-server is installed, real Redis through ioredis over loopback.
+ * Reports ops/s and the ratios the README quotes. Not a unit test: timings vary.
+ */
+import { createRequire } from 'node:module';
+import { spawn } from 'node:child_process';
+import { RedSim } from '../../src/server.js';
+import { redisServerPath, RealRedis } from '../diff/harness.js';
+
+const require = createRequire(import.meta.url);
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const IORedisMock: any = require('ioredis-mock');
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const IORedis: any = require('ioredis');
+
+type Op = () => unknown | Promise<unknown>;
+
+async function rate(label: string, ops: number, op: Op): Promise<number> {
+  for (let i = 0; i < Math.min(1000, ops); i++) await op(); // warm-up
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < ops; i++) await op();
+  const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+  const r = ops / secs;
+  console.log(`  ${label.padEnd(44)} ${Math.round(r).toLocaleString('en-US').padStart(12)} ops/s`);
+  return r;
+}
+
+async function timePer(label: string, n: number, fn: () => unknown): Promise<number> {
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < n; i++) await fn();
+  const us = Number(process.hrtime.bigint() - t0) / 1e3 / n;
+  console.log(`  ${label.padEnd(44)} ${us.toFixed(1).padStart(12)} us each`);
+  return us;
+}
+
+const INCR_SCRIPT = "return redis.call('INCR', KEYS[1])";
+const N = Number(process.env.BENCH_OPS ?? 50_000);
+const NMOCK = Number(process.env.BENCH_MOCK_OPS ?? 20_000);
+
+async function main() {
+  const results: Record<string, number> = {};
+  console.log(`redsim benchmark (node ${process.version})\n`);
+
+  console.log('sequential SET+GET (one op = SET then GET):');
+  const sim = new RedSim({ seed: 1 });
+  const c = sim.connect();
+  let i = 0;
+  results.redsimSync = await rate('redsim in-process, callSync', N, () => { const k = 'k' + (i++ % 1000); c.callSync('SET', k, 'v'); return c.callSync('GET', k); });
+  results.redsim = await rate('redsim in-process, await call', N, async () => { const k = 'k' + (i++ % 1000); await c.call('SET', k, 'v'); return c.call('GET', k); });
+  const mock = new IORedisMock();
+  results.mock = await rate('ioredis-mock', NMOCK, async () => { const k = 'k' + (i++ % 1000); await mock.set(k, 'v'); return mock.get(k); });
+
+  const bin = redisServerPath();
+  let real: RealRedis | null = null;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  let io: any = null;
+  if (bin) {
+    real = await RealRedis.start(bin);
+    io = new IORedis({ port: real.port, host: '127.0.0.1', lazyConnect: false });
+    await io.ping();
+    results.real = await rate('real redis-server via ioredis (loopback)', Math.min(N, 20_000), async () => { const k = 'k' + (i++ % 1000); await io.set(k, 'v'); return io.get(k); });
+  } else console.log('  (redis-server not installed: real Redis skipped)');
+
+  console.log('\nnew instance:');
+  results.newRedsim = await timePer('new RedSim() + connect()', 2000, () => new RedSim({ seed: 1 }).connect());
+  results.newMock = await timePer('new ioredis-mock', 200, () => new IORedisMock());
+
+  console.log('\nscripting (cached script, INCR):');
+  const hasEval = (() => { try { c.callSync('EVAL', 'return 1', '0'); return true; } catch { return false; } })();
+  if (hasEval) {
+    const sha = c.callSync('SCRIPT', 'LOAD', INCR_SCRIPT) as string;
+    results.evalsha = await rate('redsim EVALSHA', N, () => c.callSync('EVALSHA', sha, '1', 'cnt'));
+    results.evalRs = await rate('redsim EVAL (same body)', N, () => c.callSync('EVAL', INCR_SCRIPT, '1', 'cnt'));
+    const hasFn = (() => { try { c.callSync('FUNCTION', 'LOAD', "#!lua name=benchlib\nredis.register_function('incr1', function(keys) return redis.call('INCR', keys[1]) end)"); return true; } catch { return false; } })();
+    if (hasFn) results.fcall = await rate('redsim FCALL', N, () => c.callSync('FCALL', 'incr1', '1', 'cnt'));
+    const m2 = new IORedisMock();
+    results.mockEval = await rate('ioredis-mock EVAL', 2000, () => m2.eval(INCR_SCRIPT, 1, 'cnt'));
+    if (io) {
+      const rsha = await io.script('LOAD', INCR_SCRIPT);
+      results.realEvalsha = await rate('real redis EVALSHA via ioredis', 20_000, () => io.evalsha(rsha, 1, 'cnt'));
+      await io.function('LOAD', 'REPLACE', "#!lua name=benchlib\nredis.register_function('incr1', function(keys) return redis.call('INCR', keys[1]) end)");
+      results.realFcall = await rate('real redis FCALL via ioredis', 20_000, () => io.fcall('incr1', 1, 'cnt'));
+    }
+  } else console.log('  (EVAL not available yet)');
+
+  console.log('\nratios:');
+  const ratio = (a: number | undefined, b: number | undefined) => (a && b ? (a / b).toFixed(1) + 'x' : 'n/a');
+  console.log(`  redsim SET+GET vs ioredis-mock:        ${ratio(results.redsim, results.mock)} (callSync: ${ratio(results.redsimSync, results.mock)})`);
+  console.log(`  redsim SET+GET vs real Redis loopback: ${ratio(results.redsim, results.real)}`);
+  console.log(`  new instance, ioredis-mock / redsim:   ${ratio(results.newMock, results.newRedsim)}`);
+  console.log(`  EVALSHA vs ioredis-mock EVAL:          ${ratio(results.evalsha, results.mockEval)}`);
+  console.log(`  EVALSHA vs real Redis loopback:        ${ratio(results.evalsha, results.realEvalsha)}`);
+  console.log(`  FCALL vs real Redis loopback:          ${ratio(results.fcall, results.realFcall)}`);
+
+  io?.disconnect();
+  mock.disconnect?.();
+  real?.stop();
+  sim.stop();
+  void spawn;
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });
