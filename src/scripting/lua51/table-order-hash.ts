@@ -34,15 +34,9 @@ export function luaNumberHash51(n: number): number {
   return (u32[0]! + u32[1]!) >>> 0;
 }
 
-/** ceil(log2(x)) for x >= 1, as luaO_log2(x-1)+1. */
+/** ceil(log2(x)) for 1 <= x <= 2^31, as luaO_log2(x-1)+1. */
 export function ceilLog2(x: number): number {
-  let r = 0;
-  let v = x - 1;
-  while (v > 0) {
-    r++;
-    v = Math.floor(v / 2);
-  }
-  return r;
+  return x <= 1 ? 0 : 32 - Math.clz32(x - 1);
 }
 
 /** luaO_int2fb: encode a size hint as a "floating point byte" (rounds up). */

@@ -41,6 +41,8 @@ export class Table51 {
   lastfree = 0;
   /** Non-nil values across both parts. */
   count = 0;
+  /** Slot last handed out by a traversal: lets `next` skip the key lookup. */
+  cursor = -1;
 
   constructor(narray = 0, nhash = 0) {
     if (narray > 0) this.growArray(narray);

@@ -31,6 +31,9 @@ type LuaState = any;
 type FTable = any;
 type FTValue = any;
 
+// Load fengari through its entry point first: its internal modules require
+// each other circularly and only initialise properly in that order.
+const fengari = require('fengari');
 const defs = require('fengari/src/defs.js');
 const ltable = require('fengari/src/ltable.js');
 const lvm = require('fengari/src/lvm.js');
@@ -38,7 +41,6 @@ const lstring = require('fengari/src/lstring.js');
 const lstate = require('fengari/src/lstate.js');
 const ldebug = require('fengari/src/ldebug.js');
 const lopcodes = require('fengari/src/lopcodes.js');
-const fengari = require('fengari');
 const { lua, lauxlib } = fengari;
 
 const T = defs.constant_types;
@@ -181,33 +183,33 @@ export function installLua51TableOrder(): void {
     return t;
   };
 
+  // The host store runs first so that a store it rejects (by throwing) leaves
+  // the shadow untouched; whether the key was already live is read before.
   ltable.luaH_setint = function (t: FTable, key: number, value: FTValue): void {
     const sh = shadowOf(t);
-    if (sh !== null) {
-      const nonNil = !value.ttisnil();
-      if (!(nonNil && t.strong.has(key))) {
-        const L = t[CTOR_THREAD];
-        if (L !== undefined && key > sh.asize) growForSetlist(L, t, sh, key);
-        sh.set(numberKey51(key), nonNil);
-      }
-    }
+    if (sh === null) return origSetint(t, key, value);
+    const nonNil = !value.ttisnil();
+    const fresh = !(nonNil && t.strong.has(key));
     origSetint(t, key, value);
+    if (fresh) {
+      const L = t[CTOR_THREAD];
+      if (L !== undefined && key > sh.asize) growForSetlist(L, t, sh, key);
+      sh.set(numberKey51(key), nonNil);
+    }
   };
 
   ltable.luaH_setfrom = function (L: LuaState, t: FTable, key: FTValue, value: FTValue): void {
-    if (!isBadKey(key)) {
-      const sh = shadowOf(t);
-      if (sh !== null) {
-        const k = keyOf(key);
-        if (k === null) {
-          t[SHADOW] = false;
-        } else {
-          const nonNil = !value.ttisnil();
-          if (!(nonNil && t.strong.has(k.id))) sh.set(k, nonNil);
-        }
-      }
+    const sh = isBadKey(key) ? null : shadowOf(t);
+    if (sh === null) return origSetfrom(L, t, key, value);
+    const k = keyOf(key);
+    if (k === null) {
+      t[SHADOW] = false;
+      return origSetfrom(L, t, key, value);
     }
+    const nonNil = !value.ttisnil();
+    const fresh = !(nonNil && t.strong.has(k.id));
     origSetfrom(L, t, key, value);
+    if (fresh) sh.set(k, nonNil);
   };
 
   // 5.1's settable inserts the key before consulting __newindex, so a table
@@ -237,16 +239,16 @@ export function installLua51TableOrder(): void {
     if (sh === null) return origNext(L, t, keyI);
     const keyO = L.stack[keyI];
     let slot = -1;
-    if (keyO.type !== T.LUA_TNIL) {
-      const k = isBadKey(keyO) ? null : keyOf(keyO);
-      slot = k === null ? -1 : sh.slotOf(k);
-      if (slot < 0) return ldebug.luaG_runerror(L, defs.to_luastring("invalid key to 'next'"));
+    if (keyO.type !== T.LUA_TNIL) slot = traversalSlot(sh, keyO);
+    if (slot < 0 && keyO.type !== T.LUA_TNIL) {
+      return ldebug.luaG_runerror(L, defs.to_luastring("invalid key to 'next'"));
     }
     for (;;) {
       slot = sh.nextLive(slot);
       if (slot < 0) return false;
       const e = t.strong.get(sh.slotKeyId(slot));
       if (e) {
+        sh.cursor = slot;
         L.stack[keyI].setfrom(e.key);
         L.stack[keyI + 1].setfrom(e.value);
         return true;
@@ -258,6 +260,24 @@ export function installLua51TableOrder(): void {
     const sh = syncedShadowOf(t);
     return sh === null ? origGetn(t) : sh.border();
   };
+}
+
+/** Slot of a traversal key (5.1 findindex), or -1 if the table lacks it. */
+function traversalSlot(sh: Table51, keyO: FTValue): number {
+  const ty = keyO.type;
+  if (ty === T.LUA_TNUMINT || ty === T.LUA_TNUMFLT) {
+    const v = keyO.value;
+    if (Number.isInteger(v) && v >= 1 && v <= sh.asize) return v - 1;
+  }
+  // The usual case: the key is the one the previous call handed out.
+  const c = sh.cursor;
+  if (c >= sh.asize && c < sh.asize + sh.nsize) {
+    const id =
+      ty === T.LUA_TSHRSTR || ty === T.LUA_TLNGSTR ? lstring.luaS_hashlongstr(keyO.value) : keyO.value;
+    if (sh.slotKeyId(c) === id) return c;
+  }
+  const k = isBadKey(keyO) ? null : keyOf(keyO);
+  return k === null ? -1 : sh.slotOf(k);
 }
 
 function inSettable(L: LuaState, key: FTValue): boolean {

@@ -102,6 +102,57 @@ describe('luaNext51 from the C API', () => {
   });
 });
 
+describe('C API stores', () => {
+  /** Keys of the table at the top of the stack, in luaNext51 order. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  function keysAtTop(L: any): string[] {
+    const seen: string[] = [];
+    lua.lua_pushnil(L);
+    while (luaNext51(L, -2) !== 0) {
+      // lua_tostring would convert a number key in place and break next.
+      lua.lua_pushvalue(L, -2);
+      seen.push(to_jsstring(lua.lua_tostring(L, -1)));
+      lua.lua_pop(L, 2);
+    }
+    return seen;
+  }
+  const expectedOf = (name: string) =>
+    fixture.scenarios.find((x) => x.name === name)!.expected.slice(1).map((x) => x.slice(2));
+
+  it('lua_setfield through __newindex leaves the nil-valued node 5.1 leaves', () => {
+    const L = newState();
+    lua.lua_newtable(L);
+    lua.lua_newtable(L);
+    lua.lua_pushcfunction(L, () => 0);
+    lua.lua_setfield(L, -2, to_luastring('__newindex'));
+    lua.lua_setmetatable(L, -2);
+    for (const k of ['a', 'b', 'c']) {
+      lua.lua_pushinteger(L, 1);
+      lua.lua_setfield(L, -2, to_luastring(k));
+    }
+    for (let i = 1; i <= 6; i++) {
+      lua.lua_pushstring(L, to_luastring('x' + i));
+      lua.lua_pushinteger(L, i);
+      lua.lua_rawset(L, -3);
+    }
+    expect(keysAtTop(L)).toEqual(expectedOf('__newindex function leaves nil keys'));
+  });
+
+  it('lua_rawseti builds like Redis builds KEYS', () => {
+    const L = newState();
+    lua.lua_newtable(L);
+    for (let i = 1; i <= 5; i++) {
+      lua.lua_pushstring(L, to_luastring('x'));
+      lua.lua_rawseti(L, -2, i);
+    }
+    lua.lua_pushinteger(L, 1);
+    lua.lua_rawseti(L, -2, 10);
+    lua.lua_pushinteger(L, 2);
+    lua.lua_rawseti(L, -2, 7);
+    expect(keysAtTop(L)).toEqual(expectedOf('ARGV of 5 then ints'));
+  });
+});
+
 describe('5.1 next and pairs globals', () => {
   it('pairs returns an iterator distinct from next, as in 5.1', () => {
     const L = newState();
