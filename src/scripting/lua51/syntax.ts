@@ -2,425 +2,55 @@
  * Lua 5.1 compile-time checking for Redis scripts.
  *
  * Redis 7.0 embeds Lua 5.1 while redsim executes scripts on fengari (Lua 5.3).
- * Before handing a chunk to fengari we run it through this scanner/parser, which
- * follows the order of checks of Lua 5.1's llex.c/lparser.c (as the oracle was
- * built: LUA_COMPAT_VARARG, no LUA_COMPAT_LSTR, C locale ctype, glibc strtod) so that
- * both the accept/reject decision and the error text match luaL_loadbuffer.
- * No code is generated: only the state that can raise an error is modelled
- * (scopes, varargs, loops, nesting depth, local/upvalue limits).
+ * Before handing a chunk to fengari we run it through this parser, which
+ * follows the order of checks of Lua 5.1's lparser.c (with the lexer in
+ * syntax-lex.ts and the register/constant accounting of lcode.c in
+ * syntax-code.ts), so that both the accept/reject decision and the error text
+ * match luaL_loadbuffer of the oracle's build (LUA_COMPAT_VARARG, no
+ * LUA_COMPAT_LSTR, C-locale ctype, glibc strtod).
  *
  * luaparse was considered but its messages and accepted language differ from
  * real 5.1 in many places (e.g. `1 & 2`, `0x1p4`, `(a) = 1`), so it is not used.
  *
  * All strings are byte strings (one char per byte).
  */
+import {
+  CodeState, LFIELDS_PER_FLUSH, hasMultRet, newExp, newFuncState,
+  type Exp, type FuncState, type Upval,
+} from './syntax-code.js';
+import { Lexer, Lua51CompileError, T, type Edit } from './syntax-lex.js';
 
-const EOZ = -1;
 const MAXCCALLS = 200; // LUAI_MAXCCALLS: nesting limit for chunk/subexpr
 const MAXVARS = 200; // LUAI_MAXVARS: active locals per function
 const MAXUPVALUES = 60; // LUAI_MAXUPVALUES
-const MAXSRC = 80; // size of the chunk-id buffer in luaX_lexerror
 
-// Token codes: single-byte tokens are their byte value; the rest start at 257.
-const FIRST_RESERVED = 257;
-const RESERVED = [
-  'and', 'break', 'do', 'else', 'elseif', 'end', 'false', 'for', 'function', 'if',
-  'in', 'local', 'nil', 'not', 'or', 'repeat', 'return', 'then', 'true', 'until', 'while',
-];
-const TOKEN_NAMES = [...RESERVED, '..', '...', '==', '>=', '<=', '~=', '<number>', '<name>', '<string>', '<eof>'];
-const T = {
-  AND: 257, BREAK: 258, DO: 259, ELSE: 260, ELSEIF: 261, END: 262, FALSE: 263, FOR: 264,
-  FUNCTION: 265, IF: 266, IN: 267, LOCAL: 268, NIL: 269, NOT: 270, OR: 271, REPEAT: 272,
-  RETURN: 273, THEN: 274, TRUE: 275, UNTIL: 276, WHILE: 277,
-  CONCAT: 278, DOTS: 279, EQ: 280, GE: 281, LE: 282, NE: 283,
-  NUMBER: 284, NAME: 285, STRING: 286, EOS: 287,
-} as const;
-const RESERVED_CODE = new Map(RESERVED.map((w, i) => [w, FIRST_RESERVED + i]));
-
-const ch = (c: string): number => c.charCodeAt(0);
-// C-locale <ctype.h> classes (Redis never changes LC_CTYPE).
-const isDigit = (c: number): boolean => c >= 48 && c <= 57;
-const isAlpha = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
-const isAlnum = (c: number): boolean => isDigit(c) || isAlpha(c);
-const isSpace = (c: number): boolean => c === 32 || (c >= 9 && c <= 13);
-const isCntrl = (c: number): boolean => (c >= 0 && c < 32) || c === 127;
-const isNewline = (c: number): boolean => c === 10 || c === 13;
-
-/** Thrown internally; `message` is the complete Lua error text. */
-class Lua51CompileError extends Error {}
-
-/** glibc strtod accepting the whole string (what luaO_str2d needs to succeed). */
-const DEC_FLOAT = /^(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
-const HEX_FLOAT = /^0[xX](?:[0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)(?:[pP][+-]?\d+)?$/;
-function isValidNumeral(s: string): boolean {
-  // Any string where strtod stops at an 'x' is never completed by the strtoul
-  // fallback either (strtod already consumes every complete hex form).
-  return DEC_FLOAT.test(s) || HEX_FLOAT.test(s);
-}
-
-/** luaO_chunkid: how the chunk name appears in messages. */
-function chunkId(source: string): string {
-  const nul = source.indexOf('\0');
-  if (nul >= 0) source = source.slice(0, nul);
-  if (source.startsWith('=')) return source.slice(1, MAXSRC);
-  if (source.startsWith('@')) {
-    const name = source.slice(1);
-    const room = MAXSRC - " '...' ".length - 1;
-    return name.length > room ? '...' + name.slice(name.length - room) : name;
-  }
-  const nl = source.search(/[\n\r]/);
-  let len = nl < 0 ? source.length : nl;
-  const room = MAXSRC - ' [string "..."] '.length - 1;
-  if (len > room) len = room;
-  return len < source.length ? `[string "${source.slice(0, len)}..."]` : `[string "${source}"]`;
-}
-
-/** C string semantics of %s: text stops at the first NUL byte. */
-const cstr = (s: string): string => {
-  const i = s.indexOf('\0');
-  return i < 0 ? s : s.slice(0, i);
-};
-
-interface Token {
-  token: number;
-  name: string; // identifier text for NAME tokens
-  start: number; // source offsets, used by the 5.3 rewriter
-  end: number;
-}
-
-/** A source edit produced while parsing (only when rewriting for fengari). */
-interface Edit {
-  start: number;
-  end: number;
-  text: string;
-}
-
-class Lexer {
-  current = EOZ;
-  pos = 0; // offset of the char after `current`
-  linenumber = 1;
-  lastline = 1;
-  buff = ''; // text saved for the token being read (llex's Mbuffer)
-  t: Token = { token: T.EOS, name: '', start: 0, end: 0 };
-  lookahead: Token = { token: T.EOS, name: '', start: 0, end: 0 };
-  private readonly chunk: string;
-
-  constructor(
-    private readonly src: string,
-    chunkName: string,
-    private readonly edits: Edit[] | null,
-  ) {
-    this.chunk = chunkId(chunkName);
-    this.next();
-  }
-
-  /** Read through a method so TS does not keep narrowing across next(). */
-  private cur(): number {
-    return this.current;
-  }
-
-  private next(): void {
-    this.current = this.pos < this.src.length ? this.src.charCodeAt(this.pos) : EOZ;
-    this.pos++;
-  }
-
-  private save(c: number): void {
-    this.buff += String.fromCharCode(c);
-  }
-
-  private saveAndNext(): void {
-    this.save(this.cur());
-    this.next();
-  }
-
-  private checkNext(set: string): boolean {
-    // strchr() also "finds" a NUL byte (the set's terminator)
-    if (this.cur() === EOZ || (this.cur() !== 0 && !set.includes(String.fromCharCode(this.cur())))) return false;
-    this.saveAndNext();
-    return true;
-  }
-
-  token2str(token: number): string {
-    if (token < FIRST_RESERVED) return isCntrl(token) ? `char(${token})` : String.fromCharCode(token);
-    return TOKEN_NAMES[token - FIRST_RESERVED];
-  }
-
-  private txtToken(token: number): string {
-    if (token === T.NAME || token === T.STRING || token === T.NUMBER) return cstr(this.buff);
-    return this.token2str(token);
-  }
-
-  /** luaX_lexerror: token 0 means "no near part". */
-  lexError(msg: string, token: number): never {
-    let full = `${this.chunk}:${this.linenumber}: ${msg}`;
-    if (token) full += ` near '${this.txtToken(token)}'`;
-    throw new Lua51CompileError(full);
-  }
-
-  syntaxError(msg: string): never {
-    return this.lexError(msg, this.t.token);
-  }
-
-  private incLinenumber(): void {
-    const old = this.cur();
-    this.next();
-    if (isNewline(this.cur()) && this.cur() !== old) this.next();
-    ++this.linenumber;
-  }
-
-  private readNumeral(): void {
-    do this.saveAndNext();
-    while (isDigit(this.cur()) || this.cur() === 46);
-    if (this.checkNext('Ee')) this.checkNext('+-');
-    while (isAlnum(this.cur()) || this.cur() === 95) this.saveAndNext();
-    if (!isValidNumeral(cstr(this.buff))) this.lexError('malformed number', T.NUMBER);
-  }
-
-  /** Returns the level of a long bracket, or -(count)-1 when it is not one. */
-  private skipSep(): number {
-    let count = 0;
-    const s = this.cur();
-    this.saveAndNext();
-    while (this.cur() === 61) {
-      this.saveAndNext();
-      count++;
-    }
-    return this.cur() === s ? count : -count - 1;
-  }
-
-  private readLongString(isString: boolean, sep: number): void {
-    this.saveAndNext(); // second '['
-    if (isNewline(this.cur())) this.incLinenumber();
-    for (;;) {
-      switch (this.cur()) {
-        case EOZ:
-          this.lexError(isString ? 'unfinished long string' : 'unfinished long comment', T.EOS);
-        // A nested '[[' is plain content: the oracle's build has no
-        // LUA_COMPAT_LSTR (no "nesting of [[...]]" error, no nesting count).
-        case 93: // ']'
-          if (this.skipSep() === sep) {
-            this.saveAndNext();
-            return;
-          }
-          break;
-        case 10:
-        case 13:
-          this.save(10);
-          this.incLinenumber();
-          if (!isString) this.buff = '';
-          break;
-        default:
-          if (isString) this.saveAndNext();
-          else this.next();
-      }
-    }
-  }
-
-  private readString(del: number): void {
-    this.saveAndNext();
-    while (this.cur() !== del) {
-      switch (this.cur()) {
-        case EOZ:
-          this.lexError('unfinished string', T.EOS);
-        // eslint-disable-next-line no-fallthrough
-        case 10:
-        case 13:
-          this.lexError('unfinished string', T.STRING);
-        // eslint-disable-next-line no-fallthrough
-        case 92: {
-          const backslashAt = this.pos - 1;
-          this.next();
-          const e = this.cur();
-          const simple = 'abfnrtv'.indexOf(String.fromCharCode(e));
-          if (e !== EOZ && simple >= 0) {
-            this.save([7, 8, 12, 10, 13, 9, 11][simple]);
-            this.next();
-          } else if (e === 10 || e === 13) {
-            this.save(10);
-            this.incLinenumber();
-          } else if (e === EOZ) {
-            // reported as an unfinished string by the loop
-          } else if (!isDigit(e)) {
-            // 5.1 keeps unknown escapes as the plain char; 5.3 would reject or
-            // reinterpret them (\x, \z, \u), so the rewrite drops the backslash.
-            if (this.edits && e !== 92 && e !== 34 && e !== 39) {
-              this.edits.push({ start: backslashAt, end: backslashAt + 1, text: '' });
-            }
-            this.saveAndNext();
-          } else {
-            let c = 0;
-            let i = 0;
-            do {
-              c = 10 * c + (this.cur() - 48);
-              this.next();
-            } while (++i < 3 && isDigit(this.cur()));
-            if (c > 255) this.lexError('escape sequence too large', T.STRING);
-            this.save(c);
-          }
-          break;
-        }
-        default:
-          this.saveAndNext();
-      }
-    }
-    this.saveAndNext();
-  }
-
-  private llex(tok: Token): number {
-    this.buff = '';
-    for (;;) {
-      tok.start = Math.min(this.pos - 1, this.src.length);
-      const c = this.cur();
-      switch (c) {
-        case 10:
-        case 13:
-          this.incLinenumber();
-          continue;
-        case 45: // '-'
-          this.next();
-          if (this.cur() !== 45) return 45;
-          this.next();
-          if (this.cur() === 91) {
-            const sep = this.skipSep();
-            this.buff = '';
-            if (sep >= 0) {
-              this.readLongString(false, sep);
-              this.buff = '';
-              continue;
-            }
-          }
-          while (!isNewline(this.cur()) && this.cur() !== EOZ) this.next();
-          continue;
-        case 91: { // '['
-          const sep = this.skipSep();
-          if (sep >= 0) {
-            this.readLongString(true, sep);
-            return T.STRING;
-          }
-          if (sep === -1) return 91;
-          return this.lexError('invalid long string delimiter', T.STRING);
-        }
-        case 61: // '='
-          this.next();
-          if (this.cur() !== 61) return 61;
-          this.next();
-          return T.EQ;
-        case 60: // '<'
-          this.next();
-          if (this.cur() !== 61) return 60;
-          this.next();
-          return T.LE;
-        case 62: // '>'
-          this.next();
-          if (this.cur() !== 61) return 62;
-          this.next();
-          return T.GE;
-        case 126: // '~'
-          this.next();
-          if (this.cur() !== 61) return 126;
-          this.next();
-          return T.NE;
-        case 34:
-        case 39:
-          this.readString(c);
-          return T.STRING;
-        case 46: // '.'
-          this.saveAndNext();
-          if (this.checkNext('.')) return this.checkNext('.') ? T.DOTS : T.CONCAT;
-          if (!isDigit(this.cur())) return 46;
-          this.readNumeral();
-          return T.NUMBER;
-        case EOZ:
-          return T.EOS;
-        default:
-          if (isSpace(c)) {
-            this.next();
-            continue;
-          }
-          if (isDigit(c)) {
-            this.readNumeral();
-            return T.NUMBER;
-          }
-          if (isAlpha(c) || c === 95) {
-            do this.saveAndNext();
-            while (isAlnum(this.cur()) || this.cur() === 95);
-            const reserved = RESERVED_CODE.get(this.buff);
-            if (reserved !== undefined) return reserved;
-            tok.name = this.buff;
-            return T.NAME;
-          }
-          this.next();
-          return c;
-      }
-    }
-  }
-
-  private lex(tok: Token): void {
-    tok.token = this.llex(tok);
-    tok.end = Math.min(this.pos - 1, this.src.length);
-  }
-
-  advance(): void {
-    this.lastline = this.linenumber;
-    if (this.lookahead.token !== T.EOS) {
-      this.t = this.lookahead;
-      this.lookahead = { token: T.EOS, name: '', start: 0, end: 0 };
-    } else {
-      this.t = { token: T.EOS, name: '', start: 0, end: 0 };
-      this.lex(this.t);
-    }
-  }
-
-  peek(): void {
-    this.lex(this.lookahead);
-  }
-}
-
-interface Block {
-  previous: Block | null;
-  nactvar: number;
-  isbreakable: boolean;
-}
-
-interface Upval {
-  k: 'local' | 'upval';
-  info: number;
-}
-
-interface FuncState {
-  prev: FuncState | null;
-  linedefined: number;
-  isVararg: boolean;
-  needsArg: boolean; // LUA_COMPAT_VARARG: `arg` table created unless `...` is used
-  actvar: string[]; // names by register slot; slots >= nactvar are pending
-  nactvar: number;
-  upvalues: Upval[];
-  bl: Block | null;
-}
-
-// Expression kinds that matter for errors: assignable, call, anything else.
-type ExpKind = 'var' | 'call' | 'other';
-type VarRef = { k: 'global' } | { k: 'local' | 'upval'; info: number };
-
-// Operator priorities (left, right) as in 5.1's subexpr.
-const BINARY: Map<number, [number, number]> = new Map([
-  [43, [6, 6]], [45, [6, 6]], [42, [7, 7]], [47, [7, 7]], [37, [7, 7]],
-  [94, [10, 9]], [T.CONCAT, [5, 4]],
-  [T.NE, [3, 3]], [T.EQ, [3, 3]], [60, [3, 3]], [T.LE, [3, 3]], [62, [3, 3]], [T.GE, [3, 3]],
-  [T.AND, [2, 2]], [T.OR, [1, 1]],
+// Binary operators: name and (left, right) priority as in 5.1's subexpr.
+const BINARY: Map<number, [string, number, number]> = new Map([
+  [43, ['add', 6, 6]], [45, ['sub', 6, 6]], [42, ['mul', 7, 7]], [47, ['div', 7, 7]], [37, ['mod', 7, 7]],
+  [94, ['pow', 10, 9]], [T.CONCAT, ['concat', 5, 4]],
+  [T.NE, ['ne', 3, 3]], [T.EQ, ['eq', 3, 3]], [60, ['lt', 3, 3]], [T.LE, ['le', 3, 3]],
+  [62, ['gt', 3, 3]], [T.GE, ['ge', 3, 3]],
+  [T.AND, ['and', 2, 2]], [T.OR, ['or', 1, 1]],
 ]);
+const UNARY: Map<number, 'not' | 'unm' | 'len'> = new Map([[T.NOT, 'not'], [45, 'unm'], [35, 'len']]);
 const UNARY_PRIORITY = 8;
 
-class Parser {
-  private fs!: FuncState;
+/** A left-hand side of an assignment, chained to the previous ones. */
+interface Lhs {
+  prev: Lhs | null;
+  v: Exp;
+}
+
+class Parser extends CodeState {
   private nCcalls = 0;
   private gotoName = '';
 
   constructor(
-    private readonly ls: Lexer,
+    ls: Lexer,
     private readonly edits: Edit[] | null,
     src: string,
   ) {
+    super(ls);
     if (edits) {
       let n = 0;
       do this.gotoName = `goto_${n++}`;
@@ -429,9 +59,8 @@ class Parser {
   }
 
   run(): void {
-    this.openFunc(0);
+    this.fs = newFuncState(null, 0);
     this.fs.isVararg = true; // the main chunk is always vararg
-    this.fs.needsArg = false;
     this.ls.advance();
     this.chunk();
     this.check(T.EOS);
@@ -439,6 +68,7 @@ class Parser {
 
   // ---- helpers ---------------------------------------------------------
 
+  /** Current token (a method, so TS does not narrow it across advance()). */
   private tk(): number {
     return this.ls.t.token;
   }
@@ -481,11 +111,16 @@ class Parser {
   private checkName(asVariable: boolean): string {
     this.check(T.NAME);
     const t = this.ls.t;
-    if (asVariable && this.edits && t.name === 'goto') {
+    if (asVariable && this.edits && t.sval === 'goto') {
       this.edits.push({ start: t.start, end: t.end, text: this.gotoName });
     }
     this.ls.advance();
-    return t.name;
+    return t.sval;
+  }
+
+  /** checkname + codestring: a name used as a string constant. */
+  private nameConstant(): Exp {
+    return newExp('k', this.stringK(this.checkName(false)));
   }
 
   private enterLevel(): void {
@@ -497,19 +132,6 @@ class Parser {
   }
 
   // ---- scopes ----------------------------------------------------------
-
-  private openFunc(line: number): void {
-    this.fs = {
-      prev: this.fs ?? null,
-      linedefined: line,
-      isVararg: false,
-      needsArg: false,
-      actvar: [],
-      nactvar: 0,
-      upvalues: [],
-      bl: null,
-    };
-  }
 
   private newLocalVar(name: string, n: number): void {
     const fs = this.fs;
@@ -526,9 +148,11 @@ class Parser {
   }
 
   private leaveBlock(): void {
-    const bl = this.fs.bl!;
-    this.fs.bl = bl.previous;
-    this.fs.nactvar = bl.nactvar;
+    const fs = this.fs;
+    const bl = fs.bl!;
+    fs.bl = bl.previous;
+    fs.nactvar = bl.nactvar;
+    fs.freereg = fs.nactvar;
   }
 
   private searchVar(fs: FuncState, name: string): number {
@@ -544,17 +168,20 @@ class Parser {
     return fs.upvalues.length - 1;
   }
 
-  private resolve(fs: FuncState | null, name: string): VarRef {
-    if (!fs) return { k: 'global' };
+  private singleVarAux(fs: FuncState | null, name: string): Exp {
+    if (!fs) return newExp('global');
     const v = this.searchVar(fs, name);
-    if (v >= 0) return { k: 'local', info: v };
-    const up = this.resolve(fs.prev, name);
+    if (v >= 0) return newExp('local', v);
+    const up = this.singleVarAux(fs.prev, name);
     if (up.k === 'global') return up;
-    return { k: 'upval', info: this.indexUpvalue(fs, up) };
+    return newExp('upval', this.indexUpvalue(fs, { k: up.k as Upval['k'], info: up.info }));
   }
 
-  private singleVar(): void {
-    this.resolve(this.fs, this.checkName(true));
+  private singleVar(): Exp {
+    const name = this.checkName(true);
+    const v = this.singleVarAux(this.fs, name);
+    if (v.k === 'global') v.info = this.stringK(name);
+    return v;
   }
 
   /** Whether `name` would resolve to a global here (no upvalues created). */
@@ -565,52 +192,90 @@ class Parser {
 
   // ---- expressions -----------------------------------------------------
 
-  private field(rewriteGoto: boolean): void {
+  /** field -> ['.' | ':'] NAME */
+  private field(v: Exp, rewriteGoto: boolean): void {
+    this.exp2anyreg(v);
     const dot = this.ls.t;
-    this.ls.advance(); // '.' or ':'
+    this.ls.advance();
     const t = this.ls.t;
-    if (rewriteGoto && this.edits && t.token === T.NAME && t.name === 'goto') {
+    if (rewriteGoto && this.edits && t.token === T.NAME && t.sval === 'goto') {
       // two edits so that anything between '.' and the name keeps its lines
       this.edits.push({ start: dot.start, end: dot.end, text: '[' });
       this.edits.push({ start: t.start, end: t.end, text: '"goto"]' });
     }
-    this.checkName(false);
+    this.indexed(v, this.nameConstant());
   }
 
-  private yindex(): void {
+  /** index -> '[' expr ']' */
+  private yindex(): Exp {
     this.ls.advance();
-    this.expr();
+    const v = this.expr();
+    this.exp2val(v);
     this.checkNext(93);
+    return v;
   }
 
-  private recField(): void {
+  private recField(cc: { t: Exp; nh: number }): void {
+    const reg = this.fs.freereg;
+    let key: Exp;
     if (this.tk() === T.NAME) {
       const t = this.ls.t;
-      if (this.edits && t.name === 'goto') this.edits.push({ start: t.start, end: t.end, text: '["goto"]' });
-      this.checkName(false);
+      if (this.edits && t.sval === 'goto') this.edits.push({ start: t.start, end: t.end, text: '["goto"]' });
+      key = this.nameConstant();
     } else {
-      this.yindex();
+      key = this.yindex();
     }
+    cc.nh++;
     this.checkNext(61);
-    this.expr();
+    this.exp2RK(key);
+    const val = this.expr();
+    this.exp2RK(val);
+    this.fs.freereg = reg;
   }
 
-  private constructor_(): void {
+  private constructor_(): Exp {
     const line = this.ls.linenumber;
+    const t = newExp('reloc');
+    this.exp2nextreg(t);
+    const base = t.info;
+    let v = newExp('void'); // last list item not yet stored
+    let tostore = 0;
+    const cc = { t, nh: 0 };
     this.checkNext(123);
     do {
       if (this.tk() === 125) break;
+      // closelistfield
+      if (v.k !== 'void') {
+        this.exp2nextreg(v);
+        v = newExp('void');
+        if (tostore === LFIELDS_PER_FLUSH) {
+          this.setList(base);
+          tostore = 0;
+        }
+      }
       if (this.tk() === T.NAME) {
         this.ls.peek();
-        if (this.ls.lookahead.token !== 61) this.expr();
-        else this.recField();
+        if (this.ls.lookahead.token !== 61) {
+          v = this.expr();
+          tostore++;
+        } else {
+          this.recField(cc);
+        }
       } else if (this.tk() === 91) {
-        this.recField();
+        this.recField(cc);
       } else {
-        this.expr();
+        v = this.expr();
+        tostore++;
       }
     } while (this.testNext(44) || this.testNext(59));
     this.checkMatch(125, 123, line);
+    // lastlistfield
+    if (tostore !== 0) {
+      if (hasMultRet(v.k)) this.setReturns(v);
+      else if (v.k !== 'void') this.exp2nextreg(v);
+      this.setList(base);
+    }
+    return t;
   }
 
   private parList(): void {
@@ -632,17 +297,18 @@ class Parser {
       } while (!fs.isVararg && this.testNext(44));
     }
     this.adjustLocalVars(nparams);
+    this.reserveRegs(fs.nactvar);
   }
 
-  private body(needself: boolean, line: number): void {
-    this.openFunc(line);
+  private body(needself: boolean, line: number): Exp {
+    const fs = newFuncState(this.fs, line);
+    this.fs = fs;
     this.checkNext(40);
     if (needself) {
       this.newLocalVar('self', 0);
       this.adjustLocalVars(1);
     }
     this.parList();
-    const fs = this.fs;
     const paramsEnd = this.ls.t.end;
     const argInit = this.edits && fs.isVararg ? this.argTableInit() : null;
     this.checkNext(41);
@@ -652,6 +318,7 @@ class Parser {
     // 5.1 gives vararg functions that never use `...` a local `arg` table;
     // inserted on the same line so debug line numbers are unchanged.
     if (argInit && fs.needsArg) this.edits!.push({ start: paramsEnd, end: paramsEnd, text: ` local arg=${argInit};` });
+    return newExp('reloc'); // OP_CLOSURE
   }
 
   /** An expression building 5.1's `arg`, using a builtin the script has not shadowed. */
@@ -661,128 +328,160 @@ class Parser {
     return null;
   }
 
-  private expList(): void {
-    this.expr();
-    while (this.testNext(44)) this.expr();
+  /** explist1 -> expr { ',' expr }; returns the last expression and the count. */
+  private expList(): [Exp, number] {
+    let n = 1;
+    let v = this.expr();
+    while (this.testNext(44)) {
+      this.exp2nextreg(v);
+      v = this.expr();
+      n++;
+    }
+    return [v, n];
   }
 
-  private funcArgs(): void {
+  private funcArgs(f: Exp): void {
     const line = this.ls.linenumber;
+    let args: Exp;
     switch (this.tk()) {
       case 40:
         if (line !== this.ls.lastline) this.ls.syntaxError('ambiguous syntax (function call x new statement)');
         this.ls.advance();
-        if (this.tk() !== 41) this.expList();
+        if (this.tk() === 41) args = newExp('void');
+        else {
+          args = this.expList()[0];
+          this.setReturns(args);
+        }
         this.checkMatch(41, 40, line);
-        return;
+        break;
       case 123:
-        this.constructor_();
-        return;
+        args = this.constructor_();
+        break;
       case T.STRING:
+        args = newExp('k', this.stringK(this.ls.t.sval));
         this.ls.advance();
-        return;
+        break;
       default:
-        this.ls.syntaxError('function arguments expected');
+        return this.ls.syntaxError('function arguments expected');
     }
+    const base = f.info;
+    if (!hasMultRet(args.k) && args.k !== 'void') this.exp2nextreg(args);
+    f.k = 'call';
+    f.info = base;
+    f.t = f.f = false;
+    this.fs.freereg = base + 1;
   }
 
-  private prefixExp(): ExpKind {
+  /** prefixexp -> NAME | '(' expr ')' */
+  private prefixExp(): Exp {
     if (this.tk() === 40) {
       const line = this.ls.linenumber;
       this.ls.advance();
-      this.expr();
+      const v = this.expr();
       this.checkMatch(41, 40, line);
-      return 'other';
+      this.dischargeVars(v);
+      return v;
     }
-    if (this.tk() === T.NAME) {
-      this.singleVar();
-      return 'var';
-    }
+    if (this.tk() === T.NAME) return this.singleVar();
     return this.ls.syntaxError('unexpected symbol');
   }
 
-  private primaryExp(): ExpKind {
-    let k = this.prefixExp();
+  private primaryExp(): Exp {
+    const v = this.prefixExp();
     for (;;) {
       switch (this.tk()) {
         case 46:
-          this.field(true);
-          k = 'var';
+          this.field(v, true);
           break;
-        case 91:
-          this.yindex();
-          k = 'var';
+        case 91: {
+          this.exp2anyreg(v);
+          this.indexed(v, this.yindex());
           break;
-        case 58:
-          this.field(false);
-          this.funcArgs();
-          k = 'call';
+        }
+        case 58: {
+          this.ls.advance();
+          this.self(v, this.nameConstant());
+          this.funcArgs(v);
           break;
+        }
         case 40:
         case T.STRING:
         case 123:
-          this.funcArgs();
-          k = 'call';
+          this.exp2nextreg(v);
+          this.funcArgs(v);
           break;
         default:
-          return k;
+          return v;
       }
     }
   }
 
-  private simpleExp(): ExpKind {
+  private simpleExp(): Exp {
+    let v: Exp;
     switch (this.tk()) {
       case T.NUMBER:
+        v = newExp('knum');
+        v.nval = this.ls.t.nval;
+        break;
       case T.STRING:
+        v = newExp('k', this.stringK(this.ls.t.sval));
+        break;
       case T.NIL:
+        v = newExp('nil');
+        break;
       case T.TRUE:
+        v = newExp('true');
+        break;
       case T.FALSE:
+        v = newExp('false');
         break;
       case T.DOTS:
         if (!this.fs.isVararg) this.ls.syntaxError("cannot use '...' outside a vararg function");
         this.fs.needsArg = false;
+        v = newExp('vararg');
         break;
       case 123:
-        this.constructor_();
-        return 'other';
+        return this.constructor_();
       case T.FUNCTION:
         this.ls.advance();
-        this.body(false, this.ls.linenumber);
-        return 'other';
+        return this.body(false, this.ls.linenumber);
       default:
         return this.primaryExp();
     }
     this.ls.advance();
-    return 'other';
+    return v;
   }
 
-  /** Returns the expression kind and the first operator it did not consume. */
-  private subExpr(limit: number): [ExpKind, number] {
+  /** subexpr: fills `v`, returns the first binary operator token it did not consume. */
+  private subExpr(v: Exp, limit: number): number {
     this.enterLevel();
-    let k: ExpKind;
-    const t = this.tk();
-    if (t === T.NOT || t === 45 || t === 35) {
+    const uop = UNARY.get(this.tk());
+    if (uop) {
       this.ls.advance();
-      this.subExpr(UNARY_PRIORITY);
-      k = 'other';
+      this.subExpr(v, UNARY_PRIORITY);
+      this.prefix(uop, v);
     } else {
-      k = this.simpleExp();
+      Object.assign(v, this.simpleExp());
     }
     let op = this.tk();
-    let prio = BINARY.get(op);
-    while (prio && prio[0] > limit) {
+    let bin = BINARY.get(op);
+    while (bin && bin[1] > limit) {
       this.ls.advance();
-      const [, next] = this.subExpr(prio[1]);
-      k = 'other';
+      this.infix(bin[0], v);
+      const v2 = newExp();
+      const next = this.subExpr(v2, bin[2]);
+      this.posfix(bin[0], v, v2);
       op = next;
-      prio = BINARY.get(op);
+      bin = BINARY.get(op);
     }
     this.leaveLevel();
-    return [k, op];
+    return op;
   }
 
-  private expr(): ExpKind {
-    return this.subExpr(0)[0];
+  private expr(): Exp {
+    const v = newExp();
+    this.subExpr(v, 0);
+    return v;
   }
 
   // ---- statements ------------------------------------------------------
@@ -798,16 +497,51 @@ class Parser {
     this.leaveBlock();
   }
 
-  private assignment(k: ExpKind, nvars: number): void {
-    if (k !== 'var') this.ls.syntaxError('syntax error');
+  /** A local about to be assigned that an earlier indexed target uses gets copied. */
+  private checkConflict(lh: Lhs | null, v: Exp): void {
+    const extra = this.fs.freereg;
+    let conflict = false;
+    for (; lh; lh = lh.prev) {
+      if (lh.v.k !== 'indexed') continue;
+      if (lh.v.info === v.info) {
+        conflict = true;
+        lh.v.info = extra;
+      }
+      if (lh.v.aux === v.info) {
+        conflict = true;
+        lh.v.aux = extra;
+      }
+    }
+    if (conflict) this.reserveRegs(1);
+  }
+
+  private assignment(lh: Lhs, nvars: number): void {
+    const k = lh.v.k;
+    if (k !== 'local' && k !== 'upval' && k !== 'global' && k !== 'indexed') this.ls.syntaxError('syntax error');
     if (this.testNext(44)) {
-      const nk = this.primaryExp();
+      const nv: Lhs = { prev: lh, v: this.primaryExp() };
+      if (nv.v.k === 'local') this.checkConflict(lh, nv.v);
       if (nvars > MAXCCALLS - this.nCcalls) this.errorLimit(this.fs, MAXCCALLS - this.nCcalls, 'variables in assignment');
-      this.assignment(nk, nvars + 1);
+      this.assignment(nv, nvars + 1);
     } else {
       this.checkNext(61);
-      this.expList();
+      const [e, nexps] = this.expList();
+      if (nexps !== nvars) {
+        this.adjustAssign(nvars, nexps, e);
+        if (nexps > nvars) this.fs.freereg -= nexps - nvars;
+      } else {
+        this.setOneRet(e);
+        this.storeVar(lh.v, e);
+        return;
+      }
     }
+    this.storeVar(lh.v, newExp('nonreloc', this.fs.freereg - 1));
+  }
+
+  private cond(): void {
+    const v = this.expr();
+    if (v.k === 'nil') v.k = 'false';
+    this.goIfTrue(v);
   }
 
   private breakStat(): void {
@@ -818,7 +552,7 @@ class Parser {
 
   private whileStat(line: number): void {
     this.ls.advance();
-    this.expr();
+    this.cond();
     this.enterBlock(true);
     this.checkNext(T.DO);
     this.block();
@@ -832,9 +566,13 @@ class Parser {
     this.ls.advance();
     this.chunk();
     this.checkMatch(T.UNTIL, T.REPEAT, line);
-    this.expr();
+    this.cond();
     this.leaveBlock();
     this.leaveBlock();
+  }
+
+  private exp1(): void {
+    this.exp2nextreg(this.expr());
   }
 
   private forBody(nvars: number): void {
@@ -842,6 +580,7 @@ class Parser {
     this.checkNext(T.DO);
     this.enterBlock(false);
     this.adjustLocalVars(nvars);
+    this.reserveRegs(nvars);
     this.block();
     this.leaveBlock();
   }
@@ -852,10 +591,14 @@ class Parser {
     this.newLocalVar('(for step)', 2);
     this.newLocalVar(varname, 3);
     this.checkNext(61);
-    this.expr();
+    this.exp1();
     this.checkNext(44);
-    this.expr();
-    if (this.testNext(44)) this.expr();
+    this.exp1();
+    if (this.testNext(44)) this.exp1();
+    else {
+      this.numberK(1);
+      this.reserveRegs(1);
+    }
     this.forBody(1);
   }
 
@@ -867,7 +610,9 @@ class Parser {
     this.newLocalVar(indexname, nvars++);
     while (this.testNext(44)) this.newLocalVar(this.checkName(true), nvars++);
     this.checkNext(T.IN);
-    this.expList();
+    const [e, n] = this.expList();
+    this.adjustAssign(3, n, e);
+    this.checkStack(3);
     this.forBody(nvars - 3);
   }
 
@@ -884,7 +629,7 @@ class Parser {
 
   private testThenBlock(): void {
     this.ls.advance();
-    this.expr();
+    this.cond();
     this.checkNext(T.THEN);
     this.block();
   }
@@ -901,39 +646,49 @@ class Parser {
 
   private localFunc(): void {
     this.newLocalVar(this.checkName(true), 0);
+    const v = newExp('local', this.fs.freereg);
+    this.reserveRegs(1);
     this.adjustLocalVars(1);
-    this.body(false, this.ls.linenumber);
+    const b = this.body(false, this.ls.linenumber);
+    this.storeVar(v, b);
   }
 
   private localStat(): void {
     let nvars = 0;
     do this.newLocalVar(this.checkName(true), nvars++);
     while (this.testNext(44));
-    if (this.testNext(61)) this.expList();
+    let e = newExp('void');
+    let nexps = 0;
+    if (this.testNext(61)) [e, nexps] = this.expList();
+    this.adjustAssign(nvars, nexps, e);
     this.adjustLocalVars(nvars);
   }
 
   private funcStat(line: number): void {
     this.ls.advance();
-    this.singleVar();
+    const v = this.singleVar();
     let needself = false;
-    while (this.tk() === 46) this.field(false);
+    while (this.tk() === 46) this.field(v, false);
     if (this.tk() === 58) {
       needself = true;
-      this.field(false);
+      this.field(v, false);
     }
-    this.body(needself, line);
+    const b = this.body(needself, line);
+    this.storeVar(v, b);
   }
 
   private exprStat(): void {
-    const k = this.primaryExp();
-    if (k !== 'call') this.assignment(k, 1);
+    const v = this.primaryExp();
+    if (v.k !== 'call') this.assignment({ prev: null, v }, 1);
   }
 
   private retStat(): void {
     this.ls.advance();
     if (this.blockFollow() || this.tk() === 59) return;
-    this.expList();
+    const [e, nret] = this.expList();
+    if (hasMultRet(e.k)) this.setReturns(e);
+    else if (nret === 1) this.exp2anyreg(e);
+    else this.exp2nextreg(e);
   }
 
   /** Returns true when the statement must be the last of its block. */
@@ -984,6 +739,7 @@ class Parser {
     while (!islast && !this.blockFollow()) {
       islast = this.statement();
       this.testNext(59);
+      this.fs.freereg = this.fs.nactvar;
     }
     this.leaveLevel();
   }
