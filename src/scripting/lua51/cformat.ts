@@ -153,7 +153,8 @@ export function toInt64(d: number): bigint {
 
 /** C cast double -> uint64 as gcc emits it on x86-64. */
 export function toUint64(d: number): bigint {
-  if (d < TWO63) return BigInt.asUintN(64, toInt64(d));
+  // NaN compares unordered, which the emitted branch treats as 'below 2^63'
+  if (!(d >= TWO63)) return BigInt.asUintN(64, toInt64(d));
   // values >= 2^63 are shifted down, converted, and the top bit flipped back
   return BigInt.asUintN(64, toInt64(d - TWO63) ^ (1n << 63n));
 }

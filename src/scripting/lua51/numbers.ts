@@ -219,6 +219,20 @@ export function toInt51(d: number): number {
   return Number(BigInt.asIntN(32, toInt64(d)));
 }
 
+const TYPEERROR_FMT = 'attempt to %s a %s value%s';
+function sameText(u: Uint8Array, t: string): boolean {
+  if (u.length !== t.length) return false;
+  for (let i = 0; i < t.length; i++) if (u[i] !== t.charCodeAt(i)) return false;
+  return true;
+}
+function luaBytes(v: unknown): string {
+  if (typeof v === 'string') return v;
+  const u = v as Uint8Array;
+  let s = '';
+  for (let i = 0; i < u.length; i++) s += String.fromCharCode(u[i]);
+  return s;
+}
+
 let installed = false;
 
 /** Apply the number seams to fengari (idempotent, process-wide). */
@@ -248,6 +262,39 @@ export function installNumberSemantics(): void {
     for (let i = 0; i < str.length; i++) u[i] = str.charCodeAt(i);
     obj.setsvalue(luaS_bless(L, u));
   };
+  // luaO_pushvfstring formats %d/%I/%f through its own (local) tostring, which
+  // would now print "1.0"; pre-render those arguments and pass them as %s.
+  const pushv = lobject.luaO_pushvfstring;
+  const toLua = (s: string) => {
+    const u = new Uint8Array(s.length);
+    for (let i = 0; i < s.length; i++) u[i] = s.charCodeAt(i);
+    return u;
+  };
+  lobject.luaO_pushvfstring = (L: unknown, fmt: Uint8Array, argp: unknown[]) => {
+    let changed: Uint8Array | null = null;
+    const args = argp.slice();
+    for (let i = 0, a = 0; i < fmt.length - 1; i++) {
+      if (fmt[i] !== 37) continue;
+      const c = fmt[++i];
+      if (c === 37) continue;
+      if (c === 100 || c === 73 || c === 102) {
+        if (!changed) changed = fmt.slice();
+        changed[i] = 115; // 's'
+        const n = args[a] as number;
+        args[a] = toLua(c === 102 ? fmtNumber14(n) : String(Math.trunc(n)));
+      }
+      a++;
+    }
+    // 5.3 words type errors "attempt to index a nil value (local 't')";
+    // 5.1 says "attempt to index local 't' (a nil value)"
+    if (args.length === 3 && sameText(fmt, TYPEERROR_FMT)) {
+      const info = luaBytes(args[2]);
+      const m = /^ \((\w+) '(.*)'\)$/s.exec(info);
+      if (m) return pushv(L, toLua("attempt to %s %s '%s' (a %s value)"), [args[0], toLua(m[1]), toLua(m[2]), args[1]]);
+    }
+    return pushv(L, changed ?? fmt, args);
+  };
+  lobject.luaO_pushfstring = (L: unknown, fmt: Uint8Array, ...argp: unknown[]) => lobject.luaO_pushvfstring(L, fmt, argp);
   lvm.tointeger = (o: { ttisnumber(): boolean; ttisstring(): boolean; value: number; svalue(): Uint8Array }) => {
     if (o.ttisnumber()) return toInteger51(o.value);
     if (o.ttisstring()) {
