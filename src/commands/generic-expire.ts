@@ -12,15 +12,16 @@ import { parseLongLong } from '../util/float.js';
 export const LLONG_MAX = 9223372036854775807n;
 export const LLONG_MIN = -9223372036854775808n;
 
-const EXACT = new WeakMap<Database, Map<string, bigint>>();
+// Keyed by the db's expires map, so SWAPDB (which swaps the maps) carries the entries along.
+const EXACT = new WeakMap<object, Map<string, bigint>>();
 
 /** Set the key's absolute expire time (ms). The caller signals the change. */
 export function setExpireExact(db: Database, key: string, when: bigint): void {
   const n = Number(when);
   db.setExpire(key, n);
   if (!Number.isSafeInteger(n)) {
-    let m = EXACT.get(db);
-    if (!m) { m = new Map(); EXACT.set(db, m); }
+    let m = EXACT.get(db.expires);
+    if (!m) { m = new Map(); EXACT.set(db.expires, m); }
     m.set(key, when);
   }
 }
@@ -30,7 +31,7 @@ export function getExpireExact(db: Database, key: string): bigint | undefined {
   const n = db.getExpire(key);
   if (n === undefined) return undefined;
   if (Number.isSafeInteger(n)) return BigInt(n);
-  const exact = EXACT.get(db)?.get(key);
+  const exact = EXACT.get(db.expires)?.get(key);
   return exact !== undefined && Number(exact) === n ? exact : BigInt(Math.trunc(n));
 }
 

@@ -6,7 +6,7 @@ import { registerAll } from './registry.js';
 import type { Ctx } from '../context.js';
 import type { StringValue } from '../keyspace/values.js';
 import {
-  OK, NIL, ZERO, ONE, int, bulk, array, map, err, E, type Reply,
+  OK, NIL, ZERO, ONE, int, bulk, array, err, E, type Reply,
 } from '../reply.js';
 import { parseLongLong } from '../util/float.js';
 import { incrByFloat } from '../util/longdouble.js';
@@ -300,4 +300,3 @@ registerAll({
   lcs: lcsCommand,
 });
 
-export { map };
