@@ -222,26 +222,45 @@ class Cursor {
   }
 }
 
-function decodeArray(L: LuaState, c: Cursor, len: number): void {
-  let index = 1;
-  lua.lua_newtable(L);
-  checkStack51(L, 1, 'in function mp_decode_to_lua_array');
-  while (len--) {
-    lua.lua_pushnumber(L, index++);
-    decodeValue(L, c);
-    if (c.err) return;
-    lua.lua_settable(L, -3);
-  }
+/** An open array/map whose elements are being decoded (iteratively: nesting can reach ~4000). */
+interface Frame {
+  hash: boolean;
+  left: number;
+  index: number;
+  haveKey: boolean;
+  fresh: boolean;
 }
 
-function decodeHash(L: LuaState, c: Cursor, len: number): void {
+function openContainer(L: LuaState, frames: Frame[], hash: boolean, len: number): void {
   lua.lua_newtable(L);
-  while (len--) {
-    decodeValue(L, c);
+  if (!hash) checkStack51(L, 1, 'in function mp_decode_to_lua_array');
+  frames.push({ hash, left: len, index: 1, haveKey: false, fresh: true });
+}
+
+/** Decodes one complete value (with everything nested in it) onto the stack. */
+function decodeValue(L: LuaState, c: Cursor): void {
+  const frames: Frame[] = [];
+  for (;;) {
+    decodeOne(L, c, frames);
     if (c.err) return;
-    decodeValue(L, c);
-    if (c.err) return;
-    lua.lua_settable(L, -3);
+    for (;;) {
+      const f = frames[frames.length - 1];
+      if (!f) return;
+      if (f.fresh) f.fresh = false;
+      else if (f.hash && !f.haveKey) {
+        f.haveKey = true;
+        break; // now decode the value for this key
+      } else {
+        lua.lua_settable(L, -3);
+        f.haveKey = false;
+        f.left--;
+      }
+      if (f.left > 0) {
+        if (!f.hash) lua.lua_pushnumber(L, f.index++);
+        break;
+      }
+      frames.pop(); // the finished table is a value of its parent
+    }
   }
 }
 
@@ -251,7 +270,8 @@ function pushRaw(L: LuaState, c: Cursor, hdr: number, len: number): void {
   c.p += hdr + len;
 }
 
-function decodeValue(L: LuaState, c: Cursor): void {
+/** Pushes a scalar, or an empty table plus its frame for a container header. */
+function decodeOne(L: LuaState, c: Cursor, frames: Frame[]): void {
   if (!c.need(1)) return;
   checkStack51(L, 1, TOO_MANY);
   const b0 = c.u(0);
@@ -337,28 +357,28 @@ function decodeValue(L: LuaState, c: Cursor): void {
       if (!c.need(3)) return;
       const l = c.beN(1, 2);
       c.p += 3;
-      decodeArray(L, c, l);
+      openContainer(L, frames, false, l);
       return;
     }
     case 0xdd: {
       if (!c.need(5)) return;
       const l = c.beN(1, 4);
       c.p += 5;
-      decodeArray(L, c, l);
+      openContainer(L, frames, false, l);
       return;
     }
     case 0xde: {
       if (!c.need(3)) return;
       const l = c.beN(1, 2);
       c.p += 3;
-      decodeHash(L, c, l);
+      openContainer(L, frames, true, l);
       return;
     }
     case 0xdf: {
       if (!c.need(5)) return;
       const l = c.beN(1, 4);
       c.p += 5;
-      decodeHash(L, c, l);
+      openContainer(L, frames, true, l);
       return;
     }
   }
@@ -372,10 +392,10 @@ function decodeValue(L: LuaState, c: Cursor): void {
     pushRaw(L, c, 1, b0 & 0x1f);
   } else if ((b0 & 0xf0) === 0x90) {
     c.p += 1;
-    decodeArray(L, c, b0 & 0xf);
+    openContainer(L, frames, false, b0 & 0xf);
   } else if ((b0 & 0xf0) === 0x80) {
     c.p += 1;
-    decodeHash(L, c, b0 & 0xf);
+    openContainer(L, frames, true, b0 & 0xf);
   } else {
     c.err = BADFMT;
   }

@@ -59,6 +59,8 @@ export function pushBytes(L: LuaState, s: string): void {
 
 /** luaL_error: message prefixed with the calling Lua function's position. */
 export function luaError(L: LuaState, msg: string): never {
+  // The emulated 5.1 limit may have refused lua_checkstack: make real room for the message.
+  lua.lua_checkstack(L, 4);
   lauxlib.luaL_where(L, 1);
   pushBytes(L, msg);
   lua.lua_concat(L, 2);
