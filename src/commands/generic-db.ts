@@ -15,10 +15,11 @@ import { dupString } from './string-enc.js';
 
 const SAME_OBJECT = 'ERR source and destination objects are the same';
 
-/** getIntFromObjectOrReply: a C int (32-bit). */
-function parseInt32(s: string): number | null {
+/** getIntFromObjectOrReply without a custom message: a C int (32-bit) or the error reply. */
+function parseInt32(s: string): number | Reply {
   const v = parseLongLong(s);
-  if (v === null || v < -2147483648n || v > 2147483647n) return null;
+  if (v === null) return err(E.NOT_INT);
+  if (v < -2147483648n || v > 2147483647n) return err('ERR value is out of range, value must between -2147483648 and 2147483647');
   return Number(v);
 }
 
@@ -81,7 +82,7 @@ registerAll({
   move(ctx, argv) {
     const key = argv[1];
     const id = parseInt32(argv[2]);
-    if (id === null) return err(E.NOT_INT);
+    if (typeof id !== 'number') return id;
     if (id < 0 || id >= ctx.server.dbs.length) return err(E.DB_INDEX);
     const src = ctx.db;
     const dst = ctx.server.dbs[id];
@@ -105,7 +106,7 @@ registerAll({
       if (opt === 'replace') replace = true;
       else if (opt === 'db' && more >= 1) {
         const id = parseInt32(argv[j + 1]);
-        if (id === null) return err(E.NOT_INT);
+        if (typeof id !== 'number') return id;
         if (id < 0 || id >= ctx.server.dbs.length) return err(E.DB_INDEX);
         dst = ctx.server.dbs[id];
         j++;
@@ -129,9 +130,9 @@ registerAll({
 
   swapdb(ctx, argv) {
     const id1 = parseInt32(argv[1]);
-    if (id1 === null) return err('ERR invalid first DB index');
+    if (typeof id1 !== 'number') return err('ERR invalid first DB index');
     const id2 = parseInt32(argv[2]);
-    if (id2 === null) return err('ERR invalid second DB index');
+    if (typeof id2 !== 'number') return err('ERR invalid second DB index');
     const n = ctx.server.dbs.length;
     if (id1 < 0 || id1 >= n || id2 < 0 || id2 >= n) return err(E.DB_INDEX);
     if (id1 === id2) return OK;
