@@ -86,6 +86,11 @@ function numeralValue(s: string): number {
   return m[2] === undefined && m[3] === undefined ? mant : mant * 2 ** (Number(m[3] ?? 0) - 4 * frac.length);
 }
 
+// Chars that end a run of plain content in long brackets / quoted strings.
+const LONG_STOP = /[\]\n\r]/g;
+const DQ_STOP = /["\\\n\r]/g;
+const SQ_STOP = /['\\\n\r]/g;
+
 export interface Edit {
   start: number;
   end: number;
@@ -207,8 +212,7 @@ export class Lexer {
           if (!isString) this.buff = '';
           break;
         default:
-          if (isString) this.saveAndNext();
-          else this.next();
+          this.skipRun(LONG_STOP, isString);
       }
     }
   }
@@ -257,10 +261,25 @@ export class Lexer {
           break;
         }
         default:
-          this.saveAndNext();
+          this.skipRun(del === 34 ? DQ_STOP : SQ_STOP, true);
       }
     }
     this.saveAndNext();
+  }
+
+  /**
+   * Consumes `current` and the following chars up to the next one matching
+   * `stop` (a global regex) or the end, saving them if asked; a fast path for
+   * the plain-content loops of strings and comments.
+   */
+  private skipRun(stop: RegExp, keep: boolean): void {
+    const from = this.pos - 1;
+    stop.lastIndex = this.pos;
+    const m = stop.exec(this.src);
+    const to = m ? m.index : this.src.length;
+    if (keep) this.buff += this.src.slice(from, to);
+    this.pos = to;
+    this.next();
   }
 
   private llex(tok: Token): number {

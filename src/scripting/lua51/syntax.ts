@@ -786,11 +786,16 @@ export function normalizeLua51Source(source: string): string {
   if (err !== null) throw new Error(err);
   addBigIntegerEdits(source, edits);
   if (edits.length === 0) return source;
-  // Insertions and replacements never overlap; apply from the end.
-  edits.sort((a, b) => b.start - a.start || b.end - a.end);
-  let out = source;
-  for (const e of edits) out = out.slice(0, e.start) + e.text + out.slice(e.end);
-  return out;
+  // Edits never overlap; an insertion sorts before a replacement at its offset.
+  edits.sort((a, b) => a.start - b.start || a.end - b.end);
+  const parts: string[] = [];
+  let at = 0;
+  for (const e of edits) {
+    parts.push(source.slice(at, e.start), e.text);
+    at = e.end;
+  }
+  parts.push(source.slice(at));
+  return parts.join('');
 }
 
 /**
