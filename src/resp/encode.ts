@@ -31,18 +31,18 @@ for (let i = 0; i < HDR_CACHE; i++) {
 }
 
 const NEWLINE = /[\r\n]/;
-const EDGE_NEWLINES = /^[\r\n]+|[\r\n]+$/g;
+const TRAILING_NEWLINES = /[\r\n]+$/;
 const ANY_NEWLINE = /[\r\n]/g;
 
 /**
  * Redis never lets a newline inside an error or status line (it would break
- * the protocol): error texts are trimmed of CR/LF at both ends and the
- * remaining ones become spaces (addReplyErrorFormat); statuses coming from
- * scripts get the same mapping.
+ * the protocol). addReplyErrorFormat trims CR/LF at both ends of "-<text>" (so
+ * in effect only trailing ones: the text starts with its code or '-') and turns
+ * the rest into spaces; statuses from scripts only get the mapping.
  */
 function errorLine(v: string): string {
   if (!NEWLINE.test(v)) return v;
-  return v.replace(EDGE_NEWLINES, '').replace(ANY_NEWLINE, ' ');
+  return v.replace(TRAILING_NEWLINES, '').replace(ANY_NEWLINE, ' ');
 }
 
 function statusLine(v: string): string {
