@@ -1,0 +1,66 @@
+/**
+ * Hash values: creation, field updates and the listpack -> hashtable conversion.
+ *
+ * The JS Map keeps insertion order, which is exactly a listpack's order (a new
+ * field is appended, updating a field keeps its place, deleting removes it). Once
+ * converted to 'hashtable' Redis's order is unspecified and redsim keeps the Map's.
+ * Conversion only ever goes listpack -> hashtable, as in Redis.
+ */
+import type { HashValue } from '../keyspace/values.js';
+import type { RandomSource } from '../random.js';
+
+export interface HashLimits {
+  /** hash-max-listpack-entries */
+  maxEntries: number;
+  /** hash-max-listpack-value */
+  maxValue: number;
+}
+
+/** The current thresholds from the server config. */
+export function hashLimits(config: { getNumber(name: string): number }): HashLimits {
+  return {
+    maxEntries: config.getNumber('hash-max-listpack-entries'),
+    maxValue: config.getNumber('hash-max-listpack-value'),
+  };
+}
+
+/** A new, empty listpack-encoded hash (Redis's createHashObject). */
+export function newHash(): HashValue {
+  return { type: 'hash', v: new Map(), enc: 'listpack', lru: 0 };
+}
+
+/**
+ * Redis checks every argument string of HSET/HSETNX before writing anything:
+ * one longer than hash-max-listpack-value converts the whole hash up front.
+ */
+export function hashTryConversion(h: HashValue, strings: readonly string[], lim: HashLimits): void {
+  if (h.enc !== 'listpack') return;
+  for (const s of strings) {
+    if (s.length > lim.maxValue) { h.enc = 'hashtable'; return; }
+  }
+}
+
+/**
+ * Set one field (Redis's hashTypeSet). Returns true when an existing field was
+ * updated, false when a new one was added. A long field/value or one entry too
+ * many converts the hash to 'hashtable'.
+ */
+export function hashSet(h: HashValue, field: string, value: string, lim: HashLimits): boolean {
+  if (h.enc === 'listpack' && (field.length > lim.maxValue || value.length > lim.maxValue)) h.enc = 'hashtable';
+  const update = h.v.has(field);
+  h.v.set(field, value);
+  if (h.enc === 'listpack' && h.v.size > lim.maxEntries) h.enc = 'hashtable';
+  return update;
+}
+
+/** Pick one field uniformly at random (the hash must not be empty). */
+export function hashRandomField(h: HashValue, rnd: RandomSource): [string, string] {
+  let i = rnd.int(h.v.size);
+  for (const e of h.v) if (i-- === 0) return e;
+  throw new Error('hashRandomField on an empty hash');
+}
+
+/** A copy with the same encoding and order (COPY and friends). */
+export function hashDup(h: HashValue): HashValue {
+  return { type: 'hash', v: new Map(h.v), enc: h.enc, lru: 0 };
+}

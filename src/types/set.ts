@@ -1,0 +1,117 @@
+/**
+ * Set values: creation, adds/removes with Redis's intset -> hashtable conversion,
+ * and random picking.
+ *
+ * Invariant: while a set is 'intset' encoded, its JS Set iterates in ascending
+ * integer order, exactly like Redis's intset, so every reader (SMEMBERS, SORT,
+ * scans, scripts) sees Redis's order without sorting. Members are kept as their
+ * canonical decimal strings (only strict string2ll integers qualify for an
+ * intset, and those print back unchanged). A 'hashtable' set's order is
+ * unspecified in Redis; redsim keeps insertion order there.
+ */
+import type { SetValue } from '../keyspace/values.js';
+import type { RandomSource } from '../random.js';
+import { parseLongLong } from '../util/float.js';
+
+export interface SetLimits {
+  /** set-max-intset-entries, capped at 2^30 as Redis does. */
+  maxIntset: number;
+}
+
+export function setLimits(config: { getNumber(name: string): number }): SetLimits {
+  return { maxIntset: Math.min(config.getNumber('set-max-intset-entries'), 2 ** 30) };
+}
+
+/** Can this member live in an intset (Redis's isSdsRepresentableAsLongLong)? */
+export function isIntsetMember(m: string): boolean {
+  return parseLongLong(m) !== null;
+}
+
+/** An empty intset-encoded set (Redis's createIntsetObject), used for computed results. */
+export function newIntset(): SetValue {
+  return { type: 'set', v: new Set(), enc: 'intset', lru: 0 };
+}
+
+/** An empty set whose encoding suits its first member (Redis's setTypeCreate). */
+export function newSetFor(first: string): SetValue {
+  return { type: 'set', v: new Set(), enc: isIntsetMember(first) ? 'intset' : 'hashtable', lru: 0 };
+}
+
+/** Restore ascending order of an intset's members after out-of-order inserts. */
+function resort(s: Set<string>): void {
+  const arr = [...s].map((m) => [BigInt(m), m] as const);
+  arr.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  s.clear();
+  for (const [, m] of arr) s.add(m);
+}
+
+/** The largest member of a (sorted) intset, or null when empty. */
+function lastOf(s: Set<string>): bigint | null {
+  let last: string | undefined;
+  for (const m of s) last = m;
+  return last === undefined ? null : BigInt(last);
+}
+
+/**
+ * Add members one by one with Redis's setTypeAdd semantics (a non-integer member
+ * or one member too many converts an intset to a hashtable). Returns how many were
+ * new. Batching keeps intset ordering to one re-sort per call.
+ */
+export function setAddMany(sv: SetValue, members: Iterable<string>, lim: SetLimits): number {
+  const s = sv.v;
+  let added = 0;
+  let last = sv.enc === 'intset' ? lastOf(s) : null;
+  let unsorted = false;
+  for (const m of members) {
+    if (sv.enc === 'intset') {
+      const n = parseLongLong(m);
+      if (n === null) {
+        if (unsorted) { resort(s); unsorted = false; }
+        sv.enc = 'hashtable';
+      } else {
+        if (s.has(m)) continue;
+        s.add(m);
+        added++;
+        if (last !== null && n < last) unsorted = true;
+        else last = n;
+        if (s.size > lim.maxIntset) {
+          if (unsorted) { resort(s); unsorted = false; }
+          sv.enc = 'hashtable';
+        }
+        continue;
+      }
+    }
+    if (!s.has(m)) { s.add(m); added++; }
+  }
+  if (unsorted) resort(s);
+  return added;
+}
+
+/** Add one member; true when it was new. */
+export function setAdd(sv: SetValue, member: string, lim: SetLimits): boolean {
+  return setAddMany(sv, [member], lim) === 1;
+}
+
+/** Remove one member; true when it was there. Never changes the encoding. */
+export function setRemove(sv: SetValue, member: string): boolean {
+  return sv.v.delete(member);
+}
+
+/** A set built like Redis builds computed results: an intset, then every member added. */
+export function setFromMembers(members: Iterable<string>, lim: SetLimits): SetValue {
+  const sv = newIntset();
+  setAddMany(sv, members, lim);
+  return sv;
+}
+
+/** Pick one member uniformly at random (the set must not be empty). */
+export function setRandomMember(sv: SetValue, rnd: RandomSource): string {
+  let i = rnd.int(sv.v.size);
+  for (const m of sv.v) if (i-- === 0) return m;
+  throw new Error('setRandomMember on an empty set');
+}
+
+/** A copy with the same encoding and order (COPY and friends). */
+export function setDup(sv: SetValue): SetValue {
+  return { type: 'set', v: new Set(sv.v), enc: sv.enc, lru: 0 };
+}
