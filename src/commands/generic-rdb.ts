@@ -1,0 +1,445 @@
+/**
+ * RDB serialization of single values for DUMP/RESTORE (RDB version 10, Redis 7.0):
+ * length and string encodings (integer and LZF forms), listpack and intset blobs,
+ * and the CRC64 (Jones polynomial) footer. Byte strings are latin1 JS strings.
+ */
+import type { RValue, StringValue } from '../keyspace/values.js';
+import { parseLongLong } from '../util/float.js';
+import { stringEncoding, intValueOf } from './string-enc.js';
+
+export const RDB_VERSION = 10;
+const T_STRING = 0, T_SET = 2, T_HASH = 4, T_SET_INTSET = 11, T_HASH_LISTPACK = 16, T_LIST_QUICKLIST_2 = 18;
+
+// ---------------------------------------------------------------- CRC64 (Jones, reflected)
+const CRC_LO = new Uint32Array(256);
+const CRC_HI = new Uint32Array(256);
+(() => {
+  const polyHi = 0x95ac9329, polyLo = 0xac4bc9b5; // bit-reflection of 0xad93d23594c935a9
+  for (let i = 0; i < 256; i++) {
+    let lo = i, hi = 0;
+    for (let k = 0; k < 8; k++) {
+      const bit = lo & 1;
+      lo = ((lo >>> 1) | ((hi & 1) << 31)) >>> 0;
+      hi = hi >>> 1;
+      if (bit) { lo = (lo ^ polyLo) >>> 0; hi = (hi ^ polyHi) >>> 0; }
+    }
+    CRC_LO[i] = lo; CRC_HI[i] = hi;
+  }
+})();
+
+/** crc64(0, bytes) as Redis computes it; returned as 8 little-endian bytes (latin1). */
+export function crc64(s: string): string {
+  let lo = 0, hi = 0;
+  for (let i = 0; i < s.length; i++) {
+    const t = (lo ^ s.charCodeAt(i)) & 0xff;
+    lo = (((lo >>> 8) | ((hi & 0xff) << 24)) ^ CRC_LO[t]) >>> 0;
+    hi = ((hi >>> 8) ^ CRC_HI[t]) >>> 0;
+  }
+  return le32(lo) + le32(hi);
+}
+
+function le32(v: number): string {
+  return String.fromCharCode(v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff);
+}
+
+// ---------------------------------------------------------------- LZF (liblzf, HLOG 16, VERY_FAST)
+const HSIZE = 1 << 16;
+const MAX_LIT = 1 << 5, MAX_OFF = 1 << 13, MAX_REF = (1 << 8) + (1 << 3);
+
+/** lzf_compress(in, out_len): the compressed bytes, or null when they do not fit out_len. */
+export function lzfCompress(input: Uint8Array, outLen: number): Uint8Array | null {
+  const inLen = input.length;
+  if (!inLen || !outLen) return null;
+  const htab = new Int32Array(HSIZE).fill(-1);
+  const out = new Uint8Array(outLen + 1);
+  const idx = (h: number) => ((h >>> 8) - Math.imul(h, 5)) & (HSIZE - 1);
+  let ip = 0, op = 0, lit = 0;
+  const inEnd = inLen;
+  op++; // start run
+  let hval = ((input[0] << 8) | input[1]) >>> 0;
+  while (ip < inEnd - 2) {
+    hval = ((hval << 8) | input[ip + 2]) >>> 0;
+    const slot = idx(hval);
+    const ref = htab[slot];
+    htab[slot] = ip;
+    let off: number;
+    if (ref > 0 && (off = ip - ref - 1) < MAX_OFF && off >= 0 && input[ref + 2] === input[ip + 2]
+      && input[ref] === input[ip] && input[ref + 1] === input[ip + 1]) {
+      let len = 2;
+      let maxlen = inEnd - ip - len;
+      if (maxlen > MAX_REF) maxlen = MAX_REF;
+      if (op + 3 + 1 >= outLen) if (op - (lit ? 0 : 1) + 3 + 1 >= outLen) return null;
+      out[op - lit - 1] = lit - 1; // stop run
+      if (!lit) op--;
+      // liblzf checks 16 bytes unrolled first; only a full unrolled run reaches the tail loop.
+      let stopped = false;
+      if (maxlen > 16) {
+        for (let k = 0; k < 16; k++) { len++; if (input[ref + len] !== input[ip + len]) { stopped = true; break; } }
+      }
+      if (!stopped) do len++; while (len < maxlen && input[ref + len] === input[ip + len]);
+      len -= 2;
+      ip++;
+      if (len < 7) out[op++] = (off >> 8) + (len << 5);
+      else { out[op++] = (off >> 8) + (7 << 5); out[op++] = len - 7; }
+      out[op++] = off & 0xff;
+      lit = 0; op++;
+      ip += len + 1;
+      if (ip >= inEnd - 2) break;
+      ip -= 2;
+      hval = ((input[ip] << 8) | input[ip + 1]) >>> 0;
+      hval = ((hval << 8) | input[ip + 2]) >>> 0;
+      htab[idx(hval)] = ip;
+      ip++;
+      hval = ((hval << 8) | input[ip + 2]) >>> 0;
+      htab[idx(hval)] = ip;
+      ip++;
+    } else {
+      if (op >= outLen) return null;
+      lit++; out[op++] = input[ip++];
+      if (lit === MAX_LIT) { out[op - lit - 1] = lit - 1; lit = 0; op++; }
+    }
+  }
+  if (op + 3 > outLen) return null;
+  while (ip < inEnd) {
+    lit++; out[op++] = input[ip++];
+    if (lit === MAX_LIT) { out[op - lit - 1] = lit - 1; lit = 0; op++; }
+  }
+  out[op - lit - 1] = lit - 1;
+  if (!lit) op--;
+  return out.subarray(0, op);
+}
+
+export function lzfDecompress(input: Uint8Array, outLen: number): Uint8Array | null {
+  const out = new Uint8Array(outLen);
+  let ip = 0, op = 0;
+  while (ip < input.length) {
+    let ctrl = input[ip++];
+    if (ctrl < 32) {
+      ctrl++;
+      if (op + ctrl > outLen || ip + ctrl > input.length) return null;
+      for (let i = 0; i < ctrl; i++) out[op++] = input[ip++];
+    } else {
+      let len = ctrl >> 5;
+      let ref = op - ((ctrl & 0x1f) << 8) - 1;
+      if (ip >= input.length) return null;
+      if (len === 7) { len += input[ip++]; if (ip >= input.length) return null; }
+      ref -= input[ip++];
+      len += 2;
+      if (op + len > outLen || ref < 0) return null;
+      for (let i = 0; i < len; i++) out[op++] = out[ref++];
+    }
+  }
+  return op === outLen ? out : null;
+}
+
+// ---------------------------------------------------------------- writer
+function bytesOf(s: string): Uint8Array {
+  const u = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) u[i] = s.charCodeAt(i);
+  return u;
+}
+function strOf(u: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < u.length; i += 8192) s += String.fromCharCode(...u.subarray(i, i + 8192));
+  return s;
+}
+
+function saveLen(n: number): string {
+  if (n < 64) return String.fromCharCode(n);
+  if (n < 16384) return String.fromCharCode(0x40 | (n >> 8), n & 0xff);
+  if (n <= 0xffffffff) return '\x80' + String.fromCharCode((n >>> 24) & 0xff, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff);
+  const b = BigInt(n);
+  let s = '\x81';
+  for (let i = 7; i >= 0; i--) s += String.fromCharCode(Number((b >> BigInt(i * 8)) & 0xffn));
+  return s;
+}
+
+/** rdbEncodeInteger: 8/16/32-bit integer string forms, or null. */
+function encodeInteger(v: bigint): string | null {
+  const n = Number(v);
+  if (n >= -128 && n <= 127) return '\xc0' + String.fromCharCode(n & 0xff);
+  if (n >= -32768 && n <= 32767) return '\xc1' + String.fromCharCode(n & 0xff, (n >> 8) & 0xff);
+  if (n >= -2147483648 && n <= 2147483647) return '\xc2' + le32(n >>> 0);
+  return null;
+}
+
+/** rdbSaveRawString: integer form for short canonical integers, LZF above 20 bytes, else verbatim. */
+export function saveString(s: string): string {
+  if (s.length <= 11) {
+    const v = parseLongLong(s);
+    if (v !== null && v.toString() === s) {
+      const e = encodeInteger(v);
+      if (e) return e;
+    }
+  }
+  if (s.length > 20) {
+    const c = lzfCompress(bytesOf(s), s.length - 4);
+    if (c) return '\xc3' + saveLen(c.length) + saveLen(s.length) + strOf(c);
+  }
+  return saveLen(s.length) + s;
+}
+
+function saveStringObject(v: StringValue): string {
+  if (stringEncoding(v) === 'int') {
+    const n = intValueOf(v.v)!;
+    return encodeInteger(n) ?? saveLen(v.v.length) + v.v;
+  }
+  return saveString(v.v);
+}
+
+// ---------------------------------------------------------------- listpack / intset
+function lpBacklen(l: number): string {
+  if (l <= 127) return String.fromCharCode(l);
+  if (l < 16383) return String.fromCharCode(l >> 7, (l & 127) | 128);
+  if (l < 2097151) return String.fromCharCode(l >> 14, ((l >> 7) & 127) | 128, (l & 127) | 128);
+  if (l < 268435455) return String.fromCharCode(l >> 21, ((l >> 14) & 127) | 128, ((l >> 7) & 127) | 128, (l & 127) | 128);
+  return String.fromCharCode(l >>> 28, ((l >> 21) & 127) | 128, ((l >> 14) & 127) | 128, ((l >> 7) & 127) | 128, (l & 127) | 128);
+}
+
+function lpIntBytes(v: bigint, n: number): string {
+  let u = v < 0n ? (1n << BigInt(n * 8)) + v : v;
+  let s = '';
+  for (let i = 0; i < n; i++) { s += String.fromCharCode(Number(u & 0xffn)); u >>= 8n; }
+  return s;
+}
+
+function lpEntry(s: string): string {
+  let enc: string;
+  const v = s.length <= 20 ? parseLongLong(s) : null;
+  if (v !== null) {
+    if (v >= 0n && v <= 127n) enc = String.fromCharCode(Number(v));
+    else if (v >= -4096n && v <= 4095n) {
+      const u = Number(v < 0n ? (1n << 13n) + v : v);
+      enc = String.fromCharCode((u >> 8) | 0xc0, u & 0xff);
+    } else if (v >= -32768n && v <= 32767n) enc = '\xf1' + lpIntBytes(v, 2);
+    else if (v >= -8388608n && v <= 8388607n) enc = '\xf2' + lpIntBytes(v, 3);
+    else if (v >= -2147483648n && v <= 2147483647n) enc = '\xf3' + lpIntBytes(v, 4);
+    else enc = '\xf4' + lpIntBytes(v, 8);
+  } else if (s.length < 64) enc = String.fromCharCode(0x80 | s.length) + s;
+  else if (s.length < 4096) enc = String.fromCharCode(0xe0 | (s.length >> 8), s.length & 0xff) + s;
+  else enc = '\xf0' + le32(s.length) + s;
+  return enc + lpBacklen(enc.length);
+}
+
+export function buildListpack(items: string[]): string {
+  const body = items.map(lpEntry).join('');
+  const total = 6 + body.length + 1;
+  const n = items.length < 65535 ? items.length : 65535;
+  return le32(total) + String.fromCharCode(n & 0xff, n >> 8) + body + '\xff';
+}
+
+export function parseListpack(s: string): string[] | null {
+  if (s.length < 7 || s.charCodeAt(s.length - 1) !== 0xff) return null;
+  const total = (s.charCodeAt(0) | (s.charCodeAt(1) << 8) | (s.charCodeAt(2) << 16) | (s.charCodeAt(3) << 24)) >>> 0;
+  if (total !== s.length) return null;
+  const out: string[] = [];
+  let p = 6;
+  const intAt = (at: number, n: number) => {
+    let u = 0n;
+    for (let i = n - 1; i >= 0; i--) u = (u << 8n) | BigInt(s.charCodeAt(at + i));
+    if (u >= 1n << BigInt(n * 8 - 1)) u -= 1n << BigInt(n * 8);
+    return u.toString();
+  };
+  while (p < s.length - 1) {
+    const b = s.charCodeAt(p);
+    let len: number;
+    if (b < 0x80) { out.push(String(b)); len = 1; }
+    else if ((b & 0xc0) === 0x80) { const l = b & 0x3f; out.push(s.substr(p + 1, l)); len = 1 + l; }
+    else if ((b & 0xe0) === 0xc0) {
+      let u = ((b & 0x1f) << 8) | s.charCodeAt(p + 1);
+      if (u >= 4096) u -= 8192;
+      out.push(String(u)); len = 2;
+    } else if ((b & 0xf0) === 0xe0) { const l = ((b & 0x0f) << 8) | s.charCodeAt(p + 1); out.push(s.substr(p + 2, l)); len = 2 + l; }
+    else if (b === 0xf0) {
+      const l = (s.charCodeAt(p + 1) | (s.charCodeAt(p + 2) << 8) | (s.charCodeAt(p + 3) << 16) | (s.charCodeAt(p + 4) << 24)) >>> 0;
+      out.push(s.substr(p + 5, l)); len = 5 + l;
+    } else if (b >= 0xf1 && b <= 0xf4) {
+      const n = b === 0xf1 ? 2 : b === 0xf2 ? 3 : b === 0xf3 ? 4 : 8;
+      out.push(intAt(p + 1, n)); len = 1 + n;
+    } else return null;
+    p += len;
+    p += lpBacklen(len).length;
+    if (p > s.length - 1) return null;
+  }
+  return out;
+}
+
+function buildIntset(members: bigint[]): string {
+  const sorted = members.slice().sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  let w = 2;
+  for (const v of sorted) {
+    if (v < -2147483648n || v > 2147483647n) w = 8;
+    else if ((v < -32768n || v > 32767n) && w < 4) w = 4;
+  }
+  return le32(w) + le32(sorted.length) + sorted.map((v) => lpIntBytes(v, w)).join('');
+}
+
+function parseIntset(s: string): string[] | null {
+  if (s.length < 8) return null;
+  const w = s.charCodeAt(0);
+  const n = (s.charCodeAt(4) | (s.charCodeAt(5) << 8) | (s.charCodeAt(6) << 16) | (s.charCodeAt(7) << 24)) >>> 0;
+  if ((w !== 2 && w !== 4 && w !== 8) || s.length !== 8 + n * w) return null;
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) {
+    let u = 0n;
+    for (let k = w - 1; k >= 0; k--) u = (u << 8n) | BigInt(s.charCodeAt(8 + i * w + k));
+    if (u >= 1n << BigInt(w * 8 - 1)) u -= 1n << BigInt(w * 8);
+    out.push(u.toString());
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- save
+/** Quicklist nodes are capped at 8 KB with the default list-max-listpack-size -2. */
+function splitListNodes(items: string[], fill: number): string[][] {
+  const nodes: string[][] = [];
+  let cur: string[] = [];
+  let size = 7;
+  const maxBytes = fill < 0 ? 4096 * 2 ** (Math.min(-fill, 5) - 1) : Infinity;
+  for (const it of items) {
+    const add = lpEntry(it).length;
+    const tooBig = fill < 0 ? size + add > maxBytes : cur.length >= fill;
+    if (cur.length && tooBig) { nodes.push(cur); cur = []; size = 7; }
+    cur.push(it); size += add;
+  }
+  if (cur.length) nodes.push(cur);
+  return nodes;
+}
+
+/** Object type byte + payload (rdbSaveObjectType + rdbSaveObject), or null when unsupported. */
+export function saveObject(v: RValue, listFill: number): string | null {
+  switch (v.type) {
+    case 'string': return String.fromCharCode(T_STRING) + saveStringObject(v);
+    case 'list': {
+      const nodes = splitListNodes(v.v, listFill);
+      return String.fromCharCode(T_LIST_QUICKLIST_2) + saveLen(nodes.length)
+        + nodes.map((n) => saveLen(2) + saveString(buildListpack(n))).join('');
+    }
+    case 'set': {
+      if (v.enc === 'intset') return String.fromCharCode(T_SET_INTSET) + saveString(buildIntset([...v.v].map((m) => BigInt(m))));
+      return String.fromCharCode(T_SET) + saveLen(v.v.size) + [...v.v].map(saveString).join('');
+    }
+    case 'hash': {
+      if (v.enc === 'listpack') {
+        const flat: string[] = [];
+        for (const [f, val] of v.v) flat.push(f, val);
+        return String.fromCharCode(T_HASH_LISTPACK) + saveString(buildListpack(flat));
+      }
+      let s = String.fromCharCode(T_HASH) + saveLen(v.v.size);
+      for (const [f, val] of v.v) s += saveString(f) + saveString(val);
+      return s;
+    }
+    default: return null;
+  }
+}
+
+/** DUMP payload: object, RDB version (LE16), CRC64 (LE64). */
+export function dumpPayload(v: RValue, listFill: number): string | null {
+  const body = saveObject(v, listFill);
+  if (body === null) return null;
+  const s = body + String.fromCharCode(RDB_VERSION & 0xff, RDB_VERSION >> 8);
+  return s + crc64(s);
+}
+
+// ---------------------------------------------------------------- load
+class Reader {
+  p = 0;
+  constructor(readonly s: string) {}
+  byte(): number { if (this.p >= this.s.length) throw new Error('eof'); return this.s.charCodeAt(this.p++); }
+  take(n: number): string { if (this.p + n > this.s.length) throw new Error('eof'); const r = this.s.substr(this.p, n); this.p += n; return r; }
+  /** rdbLoadLen: { len } or { enc } for the special string encodings. */
+  len(): { len: number; enc: number | null } {
+    const b = this.byte();
+    const t = b >> 6;
+    if (t === 0) return { len: b & 0x3f, enc: null };
+    if (t === 1) return { len: ((b & 0x3f) << 8) | this.byte(), enc: null };
+    if (t === 3) return { len: 0, enc: b & 0x3f };
+    if (b === 0x80) { const x = this.take(4); return { len: ((x.charCodeAt(0) << 24) >>> 0) + (x.charCodeAt(1) << 16) + (x.charCodeAt(2) << 8) + x.charCodeAt(3), enc: null }; }
+    if (b === 0x81) { const x = this.take(8); let v = 0; for (let i = 0; i < 8; i++) v = v * 256 + x.charCodeAt(i); return { len: v, enc: null }; }
+    throw new Error('bad len');
+  }
+  plainLen(): number { const l = this.len(); if (l.enc !== null) throw new Error('bad len'); return l.len; }
+  string(): string {
+    const l = this.len();
+    if (l.enc === null) return this.take(l.len);
+    if (l.enc <= 2) {
+      const n = 1 << l.enc;
+      const x = this.take(n);
+      let u = 0n;
+      for (let i = n - 1; i >= 0; i--) u = (u << 8n) | BigInt(x.charCodeAt(i));
+      if (u >= 1n << BigInt(n * 8 - 1)) u -= 1n << BigInt(n * 8);
+      return u.toString();
+    }
+    if (l.enc === 3) {
+      const clen = this.plainLen();
+      const len = this.plainLen();
+      const d = lzfDecompress(bytesOf(this.take(clen)), len);
+      if (!d) throw new Error('lzf');
+      return strOf(d);
+    }
+    throw new Error('bad enc');
+  }
+}
+
+export interface LoadLimits {
+  hashEntries: number; hashValue: number; setIntsetEntries: number;
+}
+
+/** Parse a DUMP payload (footer included, as Redis reads it) into a value; null when malformed or unsupported. */
+export function loadObject(body: string, lim: LoadLimits): RValue | null {
+  const r = new Reader(body);
+  try {
+    const t = r.byte();
+    let v: RValue;
+    if (t === T_STRING) {
+      v = { type: 'string', v: r.string(), lru: 0 };
+    } else if (t === T_LIST_QUICKLIST_2) {
+      const n = r.plainLen();
+      const items: string[] = [];
+      for (let i = 0; i < n; i++) {
+        const container = r.plainLen();
+        const blob = r.string();
+        if (container === 1) { items.push(blob); continue; }
+        if (container !== 2) return null;
+        const lp = parseListpack(blob);
+        if (!lp) return null;
+        items.push(...lp);
+      }
+      if (items.length === 0) return null;
+      v = { type: 'list', v: items, enc: 'quicklist', lru: 0 };
+    } else if (t === T_SET || t === T_SET_INTSET) {
+      const members = t === T_SET_INTSET ? parseIntset(r.string()) : (() => {
+        const n = r.plainLen(); const m: string[] = [];
+        for (let i = 0; i < n; i++) m.push(r.string());
+        return m;
+      })();
+      if (!members || members.length === 0) return null;
+      const allInt = members.every((m) => parseLongLong(m) !== null);
+      const enc = allInt && members.length <= lim.setIntsetEntries ? 'intset' : 'hashtable';
+      v = { type: 'set', v: new Set(members), enc, lru: 0 };
+    } else if (t === T_HASH || t === T_HASH_LISTPACK) {
+      let flat: string[] | null;
+      if (t === T_HASH_LISTPACK) flat = parseListpack(r.string());
+      else {
+        const n = r.plainLen(); flat = [];
+        for (let i = 0; i < n; i++) flat.push(r.string(), r.string());
+      }
+      if (!flat || flat.length === 0 || flat.length % 2) return null;
+      const m = new Map<string, string>();
+      let maxLen = 0;
+      for (let i = 0; i < flat.length; i += 2) {
+        if (t === T_HASH_LISTPACK && m.has(flat[i])) return null;
+        m.set(flat[i], flat[i + 1]);
+        maxLen = Math.max(maxLen, flat[i].length, flat[i + 1].length);
+      }
+      const enc = m.size <= lim.hashEntries && maxLen <= lim.hashValue ? 'listpack' : 'hashtable';
+      v = { type: 'hash', v: m, enc, lru: 0 };
+    } else {
+      return null;
+    }
+    // Redis reads from the whole payload and ignores whatever follows the object.
+    return v;
+  } catch {
+    return null;
+  }
+}
