@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import net from 'node:net';
-import Redis from 'ioredis';
+import { Redis } from 'ioredis';
 import { RedSim } from '../../src/server.js';
 import { RedSimServer } from '../../src/net/server.js';
 import { encodeCommand, parseReplies } from '../../src/resp/parser.js';
