@@ -22,7 +22,7 @@ const { LUA_TNIL, LUA_TNUMBER, LUA_TBOOLEAN, LUA_TSTRING, LUA_TTABLE } = lua;
 
 /** Redis 7.0.15 */
 export const REDIS_VERSION = '7.0.15';
-export const REDIS_VERSION_NUM = 0x00070f;
+export const REDIS_VERSION_NUM = 0x07000f;
 
 /** C string view of a byte string: up to the first NUL (lua_pushstring/sdsnew read it so). */
 function cstr(s: string): string {
