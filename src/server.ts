@@ -91,6 +91,12 @@ export class RedSim {
     return c;
   }
 
+  /**
+   * The id the next client gets. Redis numbers every accepted connection; a harness
+   * that mirrors a real server (whose probes used up ids) aligns the two with this.
+   */
+  setNextClientId(id: number): void { this.nextClientId = id; }
+
   closeClient(c: Client): void {
     if (c.closed) return;
     c.closed = true;

@@ -124,6 +124,12 @@ export async function runScenario(file: string, redisBin: string): Promise<{ com
   const pendingCmd = new Map<string, string>();
   const mismatches: Mismatch[] = [];
   let compared = 0;
+  // Align client ids: the real server numbered our readiness probes too.
+  const meta = await RealConn.connect(real.port);
+  meta.send(['CLIENT', 'ID']);
+  const metaId = (await meta.read()).reply;
+  meta.close();
+  if (metaId.t === 'int') sim.setNextClientId(Number(metaId.v) + 1);
   const getConn = async (name: string) => {
     let rc = realConns.get(name);
     if (!rc) {
