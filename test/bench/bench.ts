@@ -17,7 +17,7 @@ const IORedis: any = require('ioredis');
 type Op = () => unknown | Promise<unknown>;
 
 async function rate(label: string, ops: number, op: Op): Promise<number> {
-  for (let i = 0; i < Math.min(1000, ops); i++) await op(); // warm-up
+  for (let i = 0; i < Math.min(20_000, ops); i++) await op(); // warm-up: let the JIT settle
   const t0 = process.hrtime.bigint();
   for (let i = 0; i < ops; i++) await op();
   const secs = Number(process.hrtime.bigint() - t0) / 1e9;

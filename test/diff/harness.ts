@@ -96,20 +96,27 @@ type Mode = 'exact' | 'sort' | 'sortpairs' | 'len';
 
 function show(b: Buffer): string { return JSON.stringify(b.toString('latin1')); }
 
+/** The reply type as the wire shows it: RESP2 has no map/set/push types. */
+function wireType(r: Reply, resp: 2 | 3): string {
+  if (resp === 2 && (r.t === 'map' || r.t === 'set' || r.t === 'push')) return 'array';
+  return r.t;
+}
+
 function normalize(r: Reply, mode: Mode, resp: 2 | 3): Buffer {
   if (mode === 'exact') return encodeReply(r, resp);
   const items = r.t === 'array' || r.t === 'set' ? r.v : r.t === 'map' ? r.v.flat() : null;
   if (!items) return encodeReply(r, resp);
-  if (mode === 'len') return Buffer.from(`${r.t}:${items.length}`);
+  const t = wireType(r, resp);
+  if (mode === 'len') return Buffer.from(`${t}:${items.length}`);
   const enc = items.map((x) => encodeReply(x, resp).toString('latin1'));
   if (mode === 'sort') enc.sort();
   else {
     const pairs: string[] = [];
     for (let i = 0; i < enc.length; i += 2) pairs.push(enc[i] + (enc[i + 1] ?? ''));
     pairs.sort();
-    return Buffer.from(`${r.t}:` + pairs.join(''), 'latin1');
+    return Buffer.from(`${t}:` + pairs.join(''), 'latin1');
   }
-  return Buffer.from(`${r.t}:` + enc.join(''), 'latin1');
+  return Buffer.from(`${t}:` + enc.join(''), 'latin1');
 }
 
 /** Run one scenario file; returns the mismatches (empty when redsim agrees) and how many replies were compared. */
