@@ -8,6 +8,7 @@
  */
 import type { HashValue } from '../keyspace/values.js';
 import type { RandomSource } from '../random.js';
+import { randomKey, invalidateRandomKeys } from './set.js';
 
 export interface HashLimits {
   /** hash-max-listpack-entries */
@@ -49,15 +50,15 @@ export function hashSet(h: HashValue, field: string, value: string, lim: HashLim
   if (h.enc === 'listpack' && (field.length > lim.maxValue || value.length > lim.maxValue)) h.enc = 'hashtable';
   const update = h.v.has(field);
   h.v.set(field, value);
+  if (!update) invalidateRandomKeys(h.v);
   if (h.enc === 'listpack' && h.v.size > lim.maxEntries) h.enc = 'hashtable';
   return update;
 }
 
 /** Pick one field uniformly at random (the hash must not be empty). */
 export function hashRandomField(h: HashValue, rnd: RandomSource): [string, string] {
-  let i = rnd.int(h.v.size);
-  for (const e of h.v) if (i-- === 0) return e;
-  throw new Error('hashRandomField on an empty hash');
+  const f = randomKey(h.v, rnd);
+  return [f, h.v.get(f)!];
 }
 
 /** A copy with the same encoding and order (COPY and friends). */

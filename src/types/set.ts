@@ -84,6 +84,7 @@ export function setAddMany(sv: SetValue, members: Iterable<string>, lim: SetLimi
     if (!s.has(m)) { s.add(m); added++; }
   }
   if (unsorted) resort(s);
+  if (added) invalidateRandomKeys(s);
   return added;
 }
 
@@ -104,11 +105,40 @@ export function setFromMembers(members: Iterable<string>, lim: SetLimits): SetVa
   return sv;
 }
 
+/**
+ * Random access for JS Sets/Maps, which have none: a snapshot array of the keys per
+ * container. Removals leave stale entries that are dropped when drawn (so draws stay
+ * uniform over live keys); additions through these helpers discard the snapshot.
+ * This keeps SPOP/SRANDMEMBER/HRANDFIELD loops amortized O(1) instead of O(n) a draw.
+ */
+const KEY_SNAPSHOT = new WeakMap<object, string[]>();
+
+/** Forget the random-access snapshot of a container (call after adding keys). */
+export function invalidateRandomKeys(c: object): void {
+  KEY_SNAPSHOT.delete(c);
+}
+
+/** A uniformly random key of a non-empty Set or Map. */
+export function randomKey(c: ReadonlySet<string> | ReadonlyMap<string, unknown>, rnd: RandomSource): string {
+  if (c.size === 0) throw new Error('randomKey on an empty container');
+  let arr = KEY_SNAPSHOT.get(c);
+  for (;;) {
+    // Fewer entries than keys means keys were added behind our back; far more means mostly stale.
+    if (!arr || arr.length < c.size || arr.length > 2 * c.size + 64) {
+      arr = [...c.keys()];
+      KEY_SNAPSHOT.set(c, arr);
+    }
+    const i = rnd.int(arr.length);
+    const k = arr[i];
+    if (c.has(k)) return k;
+    arr[i] = arr[arr.length - 1];
+    arr.pop();
+  }
+}
+
 /** Pick one member uniformly at random (the set must not be empty). */
 export function setRandomMember(sv: SetValue, rnd: RandomSource): string {
-  let i = rnd.int(sv.v.size);
-  for (const m of sv.v) if (i-- === 0) return m;
-  throw new Error('setRandomMember on an empty set');
+  return randomKey(sv.v, rnd);
 }
 
 /** A copy with the same encoding and order (COPY and friends). */

@@ -3,7 +3,7 @@ import { RedSim } from '../../src/server.js';
 import { VirtualClock } from '../../src/clock.js';
 import { SeededRandom } from '../../src/random.js';
 import type { SetValue } from '../../src/keyspace/values.js';
-import { setAddMany, setFromMembers, newSetFor, isIntsetMember } from '../../src/types/set.js';
+import { setAddMany, setFromMembers, newSetFor, isIntsetMember, randomKey } from '../../src/types/set.js';
 
 const mk = (seed = 1) => {
   const sim = new RedSim({ clock: new VirtualClock(), seed });
@@ -48,6 +48,25 @@ describe('set value helpers', () => {
     expect([...sv2.v]).toEqual(['2', '3', '4', '5']);
     expect(setFromMembers(['5', '4', '3'], { maxIntset: 3 }).enc).toBe('intset');
     expect(setFromMembers(['1'], { maxIntset: 0 }).enc).toBe('hashtable');
+  });
+});
+
+describe('randomKey', () => {
+  it('stays uniform over live keys after removals and re-additions', () => {
+    const rnd = new SeededRandom(9);
+    const lim = { maxIntset: 0 };
+    const sv = newSetFor('a');
+    setAddMany(sv, Array.from({ length: 40 }, (_, i) => `k${i}`), lim);
+    randomKey(sv.v, rnd); // take a snapshot, then make most of it stale
+    for (let i = 0; i < 36; i++) sv.v.delete(`k${i}`);
+    setAddMany(sv, ['k0', 'new'], lim);
+    const counts = new Map<string, number>();
+    for (let i = 0; i < 6000; i++) {
+      const k = randomKey(sv.v, rnd);
+      counts.set(k, (counts.get(k) ?? 0) + 1);
+    }
+    expect([...counts.keys()].sort()).toEqual(['k0', 'k36', 'k37', 'k38', 'k39', 'new']);
+    for (const n of counts.values()) expect(n).toBeGreaterThan(800);
   });
 });
 
