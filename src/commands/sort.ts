@@ -143,8 +143,9 @@ function sortGeneric(ctx: Ctx, argv: string[], readonly: boolean): Reply {
   // Redis converts a listpack sorted set to a skiplist for SORT, for good.
   if (sortval.type === 'zset' && sortval.enc === 'listpack') sortval.enc = 'skiplist';
 
+  const ranked = sortval.type === 'zset' ? zsetMembersByRank(sortval) : null;
   let vectorlen = sortval.type === 'list' ? sortval.v.length
-    : sortval.type === 'set' ? sortval.v.size : zsetMembersByRank(sortval).length;
+    : sortval.type === 'set' ? sortval.v.size : ranked!.length;
 
   // LIMIT clamping, exactly as Redis does it (it can leave start > end: empty output).
   let start = Number(minB(maxB(opts.limitStart, 0n), BigInt(vectorlen)));
@@ -160,7 +161,7 @@ function sortGeneric(ctx: Ctx, argv: string[], readonly: boolean): Reply {
 
   let vector: SortItem[];
   if ((sortval.type === 'list' || sortval.type === 'zset') && dontsort) {
-    const src = sortval.type === 'list' ? (sortval as ListValue).v : zsetMembersByRank(sortval);
+    const src = sortval.type === 'list' ? (sortval as ListValue).v : ranked!;
     vector = [];
     if (sortval.type === 'zset' || end >= start) {
       const n = src.length;
@@ -173,7 +174,7 @@ function sortGeneric(ctx: Ctx, argv: string[], readonly: boolean): Reply {
   } else if (sortval.type === 'set') {
     vector = [...sortval.v].map(item);
   } else {
-    vector = zsetMembersByRank(sortval).map(item);
+    vector = ranked!.map(item);
   }
 
   let conversionError = false;
