@@ -11,6 +11,7 @@ import { err, QUEUED } from './reply.js';
 import { lookupCommand, COMMANDS, type CommandSpec } from './commands/table.js';
 import { HANDLERS, unsupportedReply } from './commands/registry.js';
 import type { Ctx } from './context.js';
+import { discardTransaction } from './commands/transactions.js';
 
 /** Commands that run (not queue) while the client is in MULTI. */
 const TX_CONTROL = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
@@ -18,16 +19,27 @@ const TX_CONTROL = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset'
 const BUSY_EVAL = 'BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.';
 const BUSY_FUNCTION = 'BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.';
 
+/** C's "%.Ns": stops at the first NUL byte and after `max` bytes. */
+function cstr(s: string, max: number): string {
+  const nul = s.indexOf('\0');
+  return (nul >= 0 ? s.slice(0, nul) : s).slice(0, Math.max(0, max));
+}
+
+/** ASCII-only upper-casing, as C's toupper in the "C" locale. */
+function asciiUpper(s: string): string {
+  return s.replace(/[a-z]+/g, (m) => m.toUpperCase());
+}
+
 /** Redis's "unknown command" / "unknown subcommand" text, newlines mapped to spaces. */
 export function unknownCommandError(argv: string[]): string {
   let msg: string;
   const base = COMMANDS.get(argv[0].toLowerCase());
   if (base?.subcommands) {
-    msg = `ERR unknown subcommand '${argv[1].slice(0, 128)}'. Try ${argv[0].toUpperCase()} HELP.`;
+    msg = `ERR unknown subcommand '${cstr(argv[1], 128)}'. Try ${asciiUpper(argv[0])} HELP.`;
   } else {
     let args = '';
-    for (let i = 1; i < argv.length && args.length < 128; i++) args += `'${argv[i].slice(0, 128 - args.length)}' `;
-    msg = `ERR unknown command '${argv[0].slice(0, 128)}', with args beginning with: ${args}`;
+    for (let i = 1; i < argv.length && args.length < 128; i++) args += `'${cstr(argv[i], 128 - args.length)}' `;
+    msg = `ERR unknown command '${cstr(argv[0], 128)}', with args beginning with: ${args}`;
   }
   return msg.replace(/[\r\n]/g, ' ');
 }
@@ -36,11 +48,31 @@ export function arityOk(spec: CommandSpec, argc: number): boolean {
   return !((spec.arity > 0 && spec.arity !== argc) || argc < -spec.arity);
 }
 
+/**
+ * Redis's rejectCommand: flags the transaction; a rejected EXEC also discards it
+ * and wraps the reason in an EXECABORT error.
+ */
 function reject(server: RedSim, client: Client, msg: string, spec?: CommandSpec): Reply {
   if (client.multi) client.dirtyExec = true;
   server.stats.rejectedCalls++;
   if (spec) statFor(server, spec).rejected++;
+  if (spec?.fullname === 'exec') {
+    discardTransaction(client);
+    return err(`EXECABORT Transaction discarded because of: ${msg.startsWith('ERR ') ? msg.slice(4) : msg}`);
+  }
   return err(msg);
+}
+
+const DEBUG_DENIED = 'ERR DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it ' +
+  'from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.';
+
+/** enable-debug-command: "yes", or "local" for loopback/unix-socket clients. */
+function debugAllowed(server: RedSim, client: Client): boolean {
+  const mode = server.config.get('enable-debug-command');
+  if (mode === 'yes') return true;
+  if (mode !== 'local') return false;
+  const host = client.addr.slice(0, client.addr.lastIndexOf(':'));
+  return host === '127.0.0.1' || host === '::1' || host === '' || client.addr.startsWith('/');
 }
 
 export function execute(server: RedSim, client: Client, argv: string[]): Reply | Promise<Reply> {
@@ -48,6 +80,7 @@ export function execute(server: RedSim, client: Client, argv: string[]): Reply |
   const spec = lookupCommand(argv);
   if (!spec) return reject(server, client, unknownCommandError(argv));
   if (!arityOk(spec, argv.length)) return reject(server, client, `ERR wrong number of arguments for '${spec.fullname}' command`, spec);
+  if (spec.name === 'debug' && !spec.parent && !debugAllowed(server, client)) return reject(server, client, DEBUG_DENIED, spec);
   if (client.multi && spec.flags.has('no_multi')) return reject(server, client, 'ERR Command not allowed inside a transaction', spec);
   if (server.busy && server.busy.timedOut && !spec.flags.has('allow_busy')) {
     return reject(server, client, server.busy.kind === 'eval' ? BUSY_EVAL : BUSY_FUNCTION, spec);

@@ -7,6 +7,7 @@ import { globMatch } from '../util/glob.js';
 import { arityOk } from '../executor.js';
 import type { Ctx } from '../context.js';
 import { infoText } from './info.js';
+import './debug.js';
 
 function configGet(ctx: Ctx, argv: string[]): Reply {
   const seen = new Set<string>();
@@ -112,23 +113,4 @@ registerAll({
   'command|list'(_ctx, argv) { return commandList(argv); },
   'command|getkeys'(_ctx, argv) { return commandGetKeys(argv, false); },
   'command|getkeysandflags'(_ctx, argv) { return commandGetKeys(argv, true); },
-  debug(ctx, argv) {
-    const mode = ctx.server.config.get('enable-debug-command');
-    if (mode === 'no') {
-      return err('ERR DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.');
-    }
-    const sub = argv[1].toLowerCase();
-    if (sub === 'sleep' && argv.length === 3) {
-      const secs = Number(argv[2]);
-      if (!Number.isFinite(secs)) return OK;
-      const ms = secs * 1000;
-      // Redis blocks the whole server; with a virtual clock the time just moves.
-      const clock = ctx.server.clock as { advance?: (ms: number) => void; virtual: boolean };
-      if (clock.virtual && clock.advance) clock.advance(ms);
-      else { const end = Date.now() + ms; while (Date.now() < end) { /* busy wait, like Redis's blocking sleep */ } }
-      return OK;
-    }
-    if (sub === 'set-active-expire' && argv.length === 3) return OK;
-    return err(`ERR unknown subcommand '${argv[1]}'. Try DEBUG HELP.`);
-  },
 });

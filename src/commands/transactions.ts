@@ -101,7 +101,8 @@ registerAll({
   exec(ctx) {
     const c = ctx.client;
     if (!c.multi) return err('ERR EXEC without MULTI');
-    if (c.watched.some((w) => w.db.isExpired(w.key))) c.dirtyCas = true;
+    // Keys that were already expired when watched do not count (Redis's isWatchedKeyExpired).
+    if (c.watched.some((w) => !w.expired && w.db.isExpired(w.key))) c.dirtyCas = true;
     if (c.dirtyExec || c.dirtyCas) {
       const r = c.dirtyExec ? err('EXECABORT Transaction discarded because of previous errors.') : NILARRAY;
       discardTransaction(c);

@@ -123,7 +123,7 @@ function normalize(r: Reply, mode: Mode, resp: 2 | 3): Buffer {
 export async function runScenario(file: string, redisBin: string): Promise<{ compared: number; mismatches: Mismatch[] }> {
   const text = readFileSync(file, 'utf8');
   const real = await RealRedis.start(redisBin);
-  const sim = new RedSim({ clock: new VirtualClock(Date.now()), seed: 1 });
+  const sim = new RedSim({ clock: new VirtualClock(Date.now()), seed: 1, config: { 'enable-debug-command': 'yes' } });
   const clock = sim.clock as VirtualClock;
   const realConns = new Map<string, RealConn>();
   const simClients = new Map<string, Client>();
