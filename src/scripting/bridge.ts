@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import type { Reply } from '../reply.js';
 import { err, NIL, int, bulk, status, array, map, set, double, bool, bignum, verbatim } from '../reply.js';
-import { lua, lauxlib, LuaState, pushBytes, luaToBytes, lstr } from './lua-util.js';
+import { lua, lauxlib, LuaState, pushBytes, luaToBytes, lstr, stringBytesAt } from './lua-util.js';
 import { luaNext51 } from './lua51/table-order.js';
 import { toInt51 } from './lua51/numbers.js';
 import { doubleText } from '../resp/encode.js';
@@ -189,7 +189,7 @@ export function luaToReply(L: LuaState, resp: 2 | 3): Reply {
   let r: Reply;
   switch (t) {
     case LUA_TSTRING:
-      r = bulk(luaToBytes(lua.lua_tolstring(L, -1)));
+      r = bulk(stringBytesAt(L, -1)!);
       break;
     case LUA_TBOOLEAN:
       if (resp === 2) r = lua.lua_toboolean(L, -1) ? int(1) : NIL;
@@ -310,7 +310,7 @@ function argsToArgv(L: LuaState): string[] | null {
   for (let j = 0; j < argc; j++) {
     const t = lua.lua_type(L, j + 1);
     if (t === LUA_TNUMBER) argv[j] = formatDouble(lua.lua_tonumber(L, j + 1));
-    else if (t === LUA_TSTRING) argv[j] = luaToBytes(lua.lua_tolstring(L, j + 1));
+    else if (t === LUA_TSTRING) argv[j] = stringBytesAt(L, j + 1)!;
     else { ok = false; break; }
   }
   lua.lua_settop(L, 0);

@@ -40,8 +40,22 @@ export function bytesToLua(s: string): Uint8Array {
   return out;
 }
 
+// Node's native latin1 decoder accepts any Uint8Array and maps each byte to
+// the char with that code: exactly a byte string. Fall back to a JS loop if a
+// runtime lacks it.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const latin1Slice: ((this: Uint8Array, start: number, end: number) => string) | undefined = (Buffer.prototype as any).latin1Slice;
+const nativeLatin1 = (() => {
+  try {
+    return latin1Slice !== undefined && latin1Slice.call(new Uint8Array([0, 65, 255]), 0, 3) === '\u0000A\u00ff';
+  } catch {
+    return false;
+  }
+})();
+
 /** fengari Lua string -> byte string. */
 export function luaToBytes(u: Uint8Array): string {
+  if (nativeLatin1) return u.length === 0 ? '' : latin1Slice!.call(u, 0, u.length);
   let s = '';
   const CH = 8192;
   for (let i = 0; i < u.length; i += CH) {
@@ -50,9 +64,58 @@ export function luaToBytes(u: Uint8Array): string {
   return s;
 }
 
+/*
+ * Short strings pushed from the host (KEYS/ARGV items, command replies,
+ * field names) repeat a lot. fengari makes two copies and a fresh TString per
+ * push, and every fresh TString later recomputes its table-key hash. Lua
+ * strings are immutable values, so equal strings may share one TString: keep
+ * the recent short ones. Each also carries its byte string (BYTES), so
+ * reading it back costs nothing.
+ */
+const INTERN_MAX_LEN = 64;
+const INTERN_MAX_ENTRIES = 4096;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const interned = new Map<string, any>();
+const BYTES = 'rsb';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function internedTString(s: string): any {
+  let ts = interned.get(s);
+  if (ts === undefined) {
+    if (interned.size >= INTERN_MAX_ENTRIES) interned.clear();
+    ts = internals.lstring.luaS_bless(null, bytesToLua(s));
+    ts[BYTES] = s;
+    interned.set(s, ts);
+  }
+  return ts;
+}
+
 /** Push a byte string as a Lua string. */
 export function pushBytes(L: LuaState, s: string): void {
+  if (s.length <= INTERN_MAX_LEN) {
+    internals.lobject.pushsvalue2s(L, internedTString(s));
+    return;
+  }
   lua.lua_pushlstring(L, bytesToLua(s), s.length);
+}
+
+/**
+ * The byte string of the Lua string value at stack index idx (a positive or
+ * negative stack index, not a pseudo-index) without converting numbers: null
+ * when the value is not a string.
+ */
+export function stringBytesAt(L: LuaState, idx: number): string | null {
+  const at = idx > 0 ? L.ci.funcOff + idx : L.top + idx;
+  if (at >= L.top) return null;
+  const o = L.stack[at];
+  if (o === undefined || !o.ttisstring()) return null;
+  const ts = o.value;
+  let b: string | undefined = ts[BYTES];
+  if (b === undefined) {
+    b = luaToBytes(ts.realstring);
+    ts[BYTES] = b;
+  }
+  return b;
 }
 
 /**
@@ -61,7 +124,9 @@ export function pushBytes(L: LuaState, s: string): void {
  */
 export function toBytes(L: LuaState, idx: number): string | null {
   const u: Uint8Array | null = lua.lua_tolstring(L, idx);
-  return u === null ? null : luaToBytes(u);
+  if (u === null) return null;
+  if (idx > lua.LUA_REGISTRYINDEX) return stringBytesAt(L, idx) ?? luaToBytes(u);
+  return luaToBytes(u);
 }
 
 /** luaL_checklstring as a byte string (raises the usual Lua argument error). */

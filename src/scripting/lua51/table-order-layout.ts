@@ -27,16 +27,25 @@ export function numberKey51(n: number): Key51 {
   return { id: n === 0 ? 0 : n, hv: luaNumberHash51(n), pow2: n === 0, ai };
 }
 
+// Shared zero-length parts: a layout only writes into parts it sized itself,
+// so tables that have no array or no hash part (most small ones) share these
+// instead of allocating typed arrays per table.
+const EMPTY_U8 = new Uint8Array(0);
+const EMPTY_I32 = new Int32Array(0);
+
+/** Scratch for rehash's per-log2 counts (rehash does not nest). */
+let numsScratch: number[] | null = null;
+
 export class Table51 {
   /** Size of the array part. */
   asize = 0;
   /** Array part: 1 where the value is non-nil. */
-  arr: Uint8Array = new Uint8Array(0);
+  arr: Uint8Array = EMPTY_U8;
   /** Node count; 0 stands for 5.1's shared empty dummy node. */
   nsize = 0;
   keys: (Key51 | null)[] = [];
-  live: Uint8Array = new Uint8Array(0);
-  nxt: Int32Array = new Int32Array(0);
+  live: Uint8Array = EMPTY_U8;
+  nxt: Int32Array = EMPTY_I32;
   /** Free-slot search starts below this index and only moves down. */
   lastfree = 0;
   /** Non-nil values across both parts. */
@@ -46,7 +55,7 @@ export class Table51 {
 
   constructor(narray = 0, nhash = 0) {
     if (narray > 0) this.growArray(narray);
-    this.setNodeVector(nhash);
+    if (nhash > 0) this.setNodeVector(nhash);
   }
 
   // ---- lookups -------------------------------------------------------
@@ -193,7 +202,15 @@ export class Table51 {
   }
 
   private rehash(extra: Key51): void {
-    const nums = new Array<number>(MAXBITS + 1).fill(0);
+    let nums = numsScratch;
+    numsScratch = null;
+    if (nums === null) nums = new Array<number>(MAXBITS + 1);
+    nums.fill(0);
+    this.rehashWith(extra, nums);
+    numsScratch = nums;
+  }
+
+  private rehashWith(extra: Key51, nums: number[]): void {
     let nasize = 0;
     for (let i = 1; i <= this.asize; i++) {
       if (this.arr[i - 1] === 1) {
@@ -243,8 +260,8 @@ export class Table51 {
     if (size === 0) {
       this.nsize = 0;
       this.keys = [];
-      this.live = new Uint8Array(0);
-      this.nxt = new Int32Array(0);
+      this.live = EMPTY_U8;
+      this.nxt = EMPTY_I32;
     } else {
       const lsize = ceilLog2(size);
       if (lsize > MAXBITS) throw new RangeError('table overflow');
