@@ -78,6 +78,8 @@ function debugAllowed(server: RedSim, client: Client): boolean {
 export function execute(server: RedSim, client: Client, argv: string[]): Reply | Promise<Reply> {
   client.lastInteraction = server.clock.now();
   const spec = lookupCommand(argv);
+  // Like c->lastcmd: set at lookup, even when the command is then rejected.
+  client.lastCommand = spec ? spec.fullname : 'NULL';
   if (!spec) return reject(server, client, unknownCommandError(argv));
   if (!arityOk(spec, argv.length)) return reject(server, client, `ERR wrong number of arguments for '${spec.fullname}' command`, spec);
   if (spec.name === 'debug' && !spec.parent && !debugAllowed(server, client)) return reject(server, client, DEBUG_DENIED, spec);
@@ -125,7 +127,6 @@ export function call(server: RedSim, client: Client, spec: CommandSpec, argv: st
   const st = statFor(server, spec);
   st.calls++;
   server.stats.commandsProcessed++;
-  client.lastCommand = spec.fullname;
   if (!(r instanceof Promise) && r.t === 'error') { st.failed++; server.stats.failedCalls++; }
   if (outer) server.blocking.serveReady();
   return r;

@@ -5,6 +5,8 @@ import { parseLongLongNum } from '../util/float.js';
 import { discardTransaction } from './transactions.js';
 import type { Client } from '../client.js';
 import type { RedSim } from '../server.js';
+import type { Ctx } from '../context.js';
+import { subcommandSyntaxError } from './debug.js';
 
 const NO_PASSWORD = 'ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?';
 const WRONGPASS = 'WRONGPASS invalid username-password pair or user is disabled.';
@@ -17,16 +19,34 @@ function helloReply(server: RedSim, c: Client): Reply {
   ]);
 }
 
-/** One CLIENT LIST / CLIENT INFO line, with Redis's fields in Redis's order. */
-export function clientLine(server: RedSim, c: Client): string {
-  const now = server.clock.now();
-  const flags = (c.multi ? 'x' : '') + (c.blocked ? 'b' : '') + (c.dirtyCas ? 'd' : '') || 'N';
-  const cmd = c.lastCommand;
-  return `id=${c.id} addr=${c.addr} laddr=${c.laddr} fd=8 name=${c.name} age=${Math.floor((now - c.createdAt) / 1000)} ` +
-    `idle=${Math.floor((now - c.lastInteraction) / 1000)} flags=${flags} db=${c.db.id} sub=0 psub=0 ssub=0 ` +
-    `multi=${c.multi ? c.queue.length : -1} qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=1024 rbp=0 obl=0 oll=0 omem=0 ` +
-    `tot-mem=0 events=r cmd=${cmd} user=default redir=-1 resp=${c.resp}`;
+/** CLIENT NO-EVICT state, kept beside the Client (RESET does not clear it). */
+const noEvict = new WeakSet<Client>();
+
+/** Redis's flag letters, in catClientInfoString's order. */
+function clientFlags(c: Client): string {
+  let f = '';
+  if (c.multi) f += 'x';
+  if (c.blocked) f += 'b';
+  if (c.dirtyCas) f += 'd';
+  if (c.closeAfterReply) f += 'c';
+  if (noEvict.has(c)) f += 'e';
+  return f || 'N';
 }
+
+/**
+ * One CLIENT LIST / CLIENT INFO line, with Redis's fields in Redis's order. Memory
+ * and buffer fields have no meaning here and show what an idle client shows.
+ */
+export function clientLine(server: RedSim, c: Client): string {
+  const nowSec = Math.floor(server.clock.now() / 1000);
+  return `id=${c.id} addr=${c.addr} laddr=${c.laddr} fd=8 name=${c.name} age=${nowSec - Math.floor(c.createdAt / 1000)} ` +
+    `idle=${nowSec - Math.floor(c.lastInteraction / 1000)} flags=${clientFlags(c)} db=${c.db.id} sub=0 psub=0 ssub=0 ` +
+    `multi=${c.multi ? c.queue.length : -1} qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=1024 rbp=0 obl=0 oll=0 omem=0 ` +
+    `tot-mem=0 events=r cmd=${c.lastCommand} user=default redir=-1 resp=${c.resp}`;
+}
+
+const CLIENT_TYPES = ['normal', 'master', 'replica', 'slave', 'pubsub'];
+const NAME_ERR = 'ERR Client names cannot contain spaces, newlines or special characters.';
 
 function validName(n: string): boolean {
   for (let i = 0; i < n.length; i++) { const ch = n.charCodeAt(i); if (ch < 33 || ch > 126) return false; }
@@ -72,106 +92,124 @@ registerAll({
       ver = v;
       i = 2;
     }
-    let name: string | undefined;
+    // Options act as they are parsed: a name set before a bad option stays set.
     for (; i < argv.length; i++) {
       const opt = argv[i].toLowerCase();
       const more = argv.length - i - 1;
       if (opt === 'auth' && more >= 2) {
+        // The only user is "default" with nopass: any password works for it.
         if (argv[i + 1] !== 'default') return err(WRONGPASS);
         i += 2;
       } else if (opt === 'setname' && more >= 1) {
-        name = argv[++i];
-        if (!validName(name)) return err('ERR Client names cannot contain spaces, newlines or special characters.');
-      } else {
-        return err(`ERR Syntax error in HELLO option '${argv[i]}'`);
-      }
+        const name = argv[++i];
+        if (!validName(name)) return err(NAME_ERR);
+        c.name = name;
+      } else return err(`ERR Syntax error in HELLO option '${argv[i]}'`);
     }
-    if (name !== undefined) c.name = name;
     c.resp = ver as 2 | 3;
     return helloReply(ctx.server, c);
   },
   'client|id'(ctx) { return int(ctx.client.id); },
   'client|getname'(ctx) { return bulkOrNil(ctx.client.name || null); },
   'client|setname'(ctx, argv) {
-    if (!validName(argv[2])) return err('ERR Client names cannot contain spaces, newlines or special characters.');
+    if (!validName(argv[2])) return err(NAME_ERR);
     ctx.client.name = argv[2];
     return OK;
   },
   'client|info'(ctx) { return verbatim(clientLine(ctx.server, ctx.client) + '\n'); },
   'client|list'(ctx, argv) {
     let clients = [...ctx.server.clients.values()];
-    if (argv.length > 2) {
-      const opt = argv[2].toLowerCase();
-      if (opt === 'type' && argv.length === 4) {
-        const t = argv[3].toLowerCase();
-        if (!['normal', 'master', 'replica', 'slave', 'pubsub'].includes(t)) return err(`ERR Unknown client type '${argv[3]}'`);
-        if (t !== 'normal') clients = [];
-      } else if (opt === 'id' && argv.length >= 4) {
-        const ids = new Set<number>();
-        for (const a of argv.slice(3)) {
-          const n = parseLongLongNum(a);
-          if (n === null || n <= 0) return err('ERR Invalid client ID');
-          ids.add(n);
-        }
-        clients = clients.filter((c) => ids.has(c.id));
-      } else return err(E.SYNTAX);
-    }
+    if (argv.length === 4 && argv[2].toLowerCase() === 'type') {
+      const t = argv[3].toLowerCase();
+      if (!CLIENT_TYPES.includes(t)) return err(`ERR Unknown client type '${argv[3]}'`);
+      if (t !== 'normal') clients = [];
+    } else if (argv.length > 3 && argv[2].toLowerCase() === 'id') {
+      // One line per argument, in argument order; unknown ids are skipped.
+      clients = [];
+      for (const a of argv.slice(3)) {
+        const n = parseLongLongNum(a);
+        if (n === null) return err('ERR Invalid client ID');
+        const c = ctx.server.clients.get(n);
+        if (c) clients.push(c);
+      }
+    } else if (argv.length !== 2) return err(E.SYNTAX);
     return verbatim(clients.map((c) => clientLine(ctx.server, c) + '\n').join(''));
   },
-  'client|kill'(ctx, argv) {
-    const all = [...ctx.server.clients.values()];
-    if (argv.length === 3) {
-      const target = all.find((c) => c.addr === argv[2]);
-      if (!target) return err('ERR No such client');
-      kill(ctx.server, target);
-      return OK;
-    }
-    if (argv.length % 2 !== 0) return err(E.SYNTAX);
-    let matches = all;
-    let skipme = true;
-    for (let i = 2; i < argv.length; i += 2) {
-      const opt = argv[i].toLowerCase();
-      const val = argv[i + 1];
-      if (opt === 'id') {
-        const n = parseLongLongNum(val);
-        if (n === null || n <= 0) return err('ERR client-id should be greater than 0');
-        matches = matches.filter((c) => c.id === n);
-      } else if (opt === 'addr') matches = matches.filter((c) => c.addr === val);
-      else if (opt === 'laddr') matches = matches.filter((c) => c.laddr === val);
-      else if (opt === 'type') {
-        const t = val.toLowerCase();
-        if (!['normal', 'master', 'replica', 'slave', 'pubsub'].includes(t)) return err(`ERR Unknown client type '${val}'`);
-        if (t !== 'normal') matches = [];
-      } else if (opt === 'user') matches = val === 'default' ? matches : [];
-      else if (opt === 'skipme') {
-        const v = val.toLowerCase();
-        if (v !== 'yes' && v !== 'no') return err(E.SYNTAX);
-        skipme = v === 'yes';
-      } else return err(E.SYNTAX);
-    }
-    if (skipme) matches = matches.filter((c) => c !== ctx.client);
-    for (const c of matches) kill(ctx.server, c);
-    return int(matches.length);
-  },
-  'client|no-evict'(_ctx, argv) {
+  'client|kill': clientKill,
+  'client|no-evict'(ctx, argv) {
     const v = argv[2].toLowerCase();
-    return v === 'on' || v === 'off' ? OK : err(E.SYNTAX);
+    if (v === 'on') noEvict.add(ctx.client);
+    else if (v === 'off') noEvict.delete(ctx.client);
+    else return err(E.SYNTAX);
+    return OK;
   },
   'client|getredir'() { return int(-1); },
   'client|unblock'(ctx, argv) {
+    if (argv.length > 4) return subcommandSyntaxError('CLIENT', argv[1]);
+    let asError = false;
+    if (argv.length === 4) {
+      const mode = argv[3].toLowerCase();
+      if (mode !== 'timeout' && mode !== 'error') return err('ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR');
+      asError = mode === 'error';
+    }
     const id = parseLongLongNum(argv[2]);
     if (id === null) return err(E.NOT_INT);
-    let mode = 'timeout';
-    if (argv.length === 4) {
-      mode = argv[3].toLowerCase();
-      if (mode !== 'timeout' && mode !== 'error') return err('ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR');
-    } else if (argv.length > 4) return err(E.SYNTAX);
     const target = ctx.server.clients.get(id);
     if (!target || !target.blocked) return int(0);
-    target.blocked.cancel(mode === 'error' ? err('UNBLOCKED client unblocked via CLIENT UNBLOCK') : undefined);
+    target.blocked.cancel(asError ? err('UNBLOCKED client unblocked via CLIENT UNBLOCK') : undefined);
     return int(1);
   },
+
 });
+
+/** CLIENT KILL, old form (<addr>) and new form (option/value pairs, parsed in order). */
+function clientKill(ctx: Ctx, argv: string[]): Reply {
+  let addr: string | undefined;
+  let laddr: string | undefined;
+  let type: string | undefined;
+  let user: string | undefined;
+  let id = 0;
+  let skipme = true;
+  if (argv.length === 3) {
+    addr = argv[2];
+    skipme = false;
+  } else {
+    for (let i = 2; i < argv.length; i += 2) {
+      const opt = argv[i].toLowerCase();
+      const more = i + 1 < argv.length;
+      const val = argv[i + 1];
+      if (opt === 'id' && more) {
+        const n = parseLongLongNum(val);
+        if (n === null || n < 1) return err('ERR client-id should be greater than 0');
+        id = n;
+      } else if (opt === 'type' && more) {
+        type = val.toLowerCase();
+        if (!CLIENT_TYPES.includes(type)) return err(`ERR Unknown client type '${val}'`);
+      } else if (opt === 'addr' && more) addr = val;
+      else if (opt === 'laddr' && more) laddr = val;
+      else if (opt === 'user' && more) {
+        if (val !== 'default') return err(`ERR No such user '${val}'`);
+        user = val;
+      } else if (opt === 'skipme' && more) {
+        const v = val.toLowerCase();
+        if (v === 'yes') skipme = true;
+        else if (v === 'no') skipme = false;
+        else return err(E.SYNTAX);
+      } else return err(E.SYNTAX);
+    }
+  }
+  const matches = [...ctx.server.clients.values()].filter((c) =>
+    (addr === undefined || c.addr === addr) && (laddr === undefined || c.laddr === laddr) &&
+    (type === undefined || type === 'normal') && (id === 0 || c.id === id) &&
+    (user === undefined || user === 'default') && !(c === ctx.client && skipme));
+  for (const c of matches) {
+    // Killing yourself closes the connection after this reply.
+    if (c === ctx.client) c.closeAfterReply = true;
+    else kill(ctx.server, c);
+  }
+  if (argv.length === 3) return matches.length ? OK : err('ERR No such client');
+  return int(matches.length);
+}
 
 /** Close a client: the front end sees closeAfterReply/closed and drops the connection. */
 function kill(server: RedSim, c: Client): void {
