@@ -2,10 +2,12 @@
  * Number parsing and formatting exactly as Redis 7.0 (on glibc, x86-64) does it.
  *
  * - strtod(): glibc's C-locale grammar (spaces, sign, inf/infinity, nan(...), hex floats
- *   with optional p-exponent, decimals), correctly rounded, with the ERANGE flag.
+ *   with optional p-exponent, decimals), correctly rounded, with the ERANGE flag. Reads a
+ *   byte string or a byte array (Lua strings), so every C-level parser shares it.
  * - parseDouble(): Redis string2d() rules (ZADD scores, GEO coords, weights ...).
  * - parseDoubleLoose(): the bare strtod() check of zslParseRange (ZRANGEBYSCORE bounds).
  * - formatG(): printf("%.<P>g") with glibc's round-half-even on exact ties.
+ * - formatMagnitude(): the %e / %f / %g bodies (with '#'), for printf engines.
  * - formatDouble(): addReplyDouble's "%.17g" (RESP2 bulk body and RESP3 ',' body alike).
  * - parseLongLong(): Redis string2ll() (strict: no '+', no leading zeros, no "-0").
  *
@@ -15,6 +17,9 @@
 // ---------------------------------------------------------------------------
 // Scanning (glibc strtod grammar, C locale)
 // ---------------------------------------------------------------------------
+
+/** Text to scan: a byte string (one char per byte) or the bytes themselves (a Lua string). */
+export type CharSeq = string | ArrayLike<number>;
 
 export interface FloatScan {
   /** Index just past the consumed text; equals the start index when nothing was parsed. */
@@ -38,107 +43,111 @@ export function isCSpace(c: number): boolean {
 
 const isDigit = (c: number): boolean => c >= 48 && c <= 57;
 const isHexDigit = (c: number): boolean => isDigit(c) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
+const isNanChar = (c: number): boolean => isDigit(c) || ((c | 0x20) >= 97 && (c | 0x20) <= 122) || c === 95;
 // Exponents are clamped: anything this large already overflows/underflows every format.
 const EXP_CLAMP = 1e9;
 
-function matchWord(s: string, i: number, word: string): boolean {
-  return s.length - i >= word.length && s.substr(i, word.length).toLowerCase() === word;
+/** Char code at i, -1 past the end (a NUL byte stops every rule below by itself). */
+type CodeAt = (i: number) => number;
+
+function codeReader(s: CharSeq): CodeAt {
+  return typeof s === 'string'
+    ? (i) => (i < s.length ? s.charCodeAt(i) : -1)
+    : (i) => (i < s.length ? s[i] : -1);
+}
+
+/** s[a..b) as a byte string. */
+function textOf(s: CharSeq, a: number, b: number): string {
+  if (typeof s === 'string') return s.slice(a, b);
+  let out = '';
+  for (let i = a; i < b; i++) out += String.fromCharCode(s[i]);
+  return out;
+}
+
+/** Case-insensitive match of a lower-case ASCII word at i. */
+function matchWord(at: CodeAt, i: number, word: string): boolean {
+  for (let k = 0; k < word.length; k++) if ((at(i + k) | 0x20) !== word.charCodeAt(k)) return false;
+  return true;
 }
 
 /** Reads an optionally signed decimal exponent at `i` (just after 'e' / 'p'). */
-function scanExponent(s: string, i: number): { end: number; value: number } | null {
+function scanExponent(at: CodeAt, i: number): { end: number; value: number } | null {
   let j = i;
   let neg = false;
-  if (s[j] === '+' || s[j] === '-') {
-    neg = s[j] === '-';
+  if (at(j) === 43 || at(j) === 45) {
+    neg = at(j) === 45;
     j++;
   }
-  if (j >= s.length || !isDigit(s.charCodeAt(j))) return null;
+  if (!isDigit(at(j))) return null;
   let v = 0;
-  while (j < s.length && isDigit(s.charCodeAt(j))) {
-    if (v < EXP_CLAMP) v = v * 10 + (s.charCodeAt(j) - 48);
+  while (isDigit(at(j))) {
+    if (v < EXP_CLAMP) v = v * 10 + (at(j) - 48);
     j++;
   }
   return { end: j, value: neg ? -Math.min(v, EXP_CLAMP) : Math.min(v, EXP_CLAMP) };
 }
 
-/** Scans a floating point number the way glibc strtod/strtold does, starting at `start`. */
-export function scanFloat(s: string, start = 0): FloatScan {
-  const none: FloatScan = { end: start, neg: false, kind: 'none', digits: '', hex: false, scale: 0 };
-  let i = start;
-  while (i < s.length && isCSpace(s.charCodeAt(i))) i++;
-  let neg = false;
-  if (s[i] === '+' || s[i] === '-') {
-    neg = s[i] === '-';
-    i++;
-  }
-  if (matchWord(s, i, 'inf')) {
-    const end = matchWord(s, i, 'infinity') ? i + 8 : i + 3;
-    return { end, neg, kind: 'inf', digits: '', hex: false, scale: 0 };
-  }
-  if (matchWord(s, i, 'nan')) {
-    let end = i + 3;
-    if (s[end] === '(') {
-      let j = end + 1;
-      while (j < s.length && /[A-Za-z0-9_]/.test(s[j])) j++;
-      if (s[j] === ')') end = j + 1;
-    }
-    return { end, neg, kind: 'nan', digits: '', hex: false, scale: 0 };
-  }
-  if (s[i] === '0' && (s[i + 1] === 'x' || s[i + 1] === 'X')) {
-    let j = i + 2;
-    const a = j;
-    while (j < s.length && isHexDigit(s.charCodeAt(j))) j++;
-    let digits = s.slice(a, j);
-    let fracLen = 0;
-    if (s[j] === '.') {
-      const b = j + 1;
-      let k = b;
-      while (k < s.length && isHexDigit(s.charCodeAt(k))) k++;
-      if (digits.length + (k - b) > 0) {
-        digits += s.slice(b, k);
-        fracLen = k - b;
-        j = k;
-      }
-    }
-    if (digits.length > 0) {
-      let scale = -4 * fracLen;
-      if (s[j] === 'p' || s[j] === 'P') {
-        const e = scanExponent(s, j + 1);
-        if (e) {
-          scale += e.value;
-          j = e.end;
-        }
-      }
-      return { end: j, neg, kind: 'num', digits, hex: true, scale };
-    }
-    // "0x" with no hex digit: only the "0" is a number.
-    return { end: i + 1, neg, kind: 'num', digits: '0', hex: false, scale: 0 };
-  }
-  let j = i;
-  while (j < s.length && isDigit(s.charCodeAt(j))) j++;
-  let digits = s.slice(i, j);
+/** Mantissa digits at j (`isD` digits, then an optional '.' and more), as glibc reads them. */
+function scanMantissa(s: CharSeq, at: CodeAt, j: number, isD: (c: number) => boolean) {
+  const a = j;
+  while (isD(at(j))) j++;
+  let digits = textOf(s, a, j);
   let fracLen = 0;
-  if (s[j] === '.') {
+  if (at(j) === 46) {
     const b = j + 1;
     let k = b;
-    while (k < s.length && isDigit(s.charCodeAt(k))) k++;
+    while (isD(at(k))) k++;
+    // A lone '.' is not part of the number.
     if (digits.length + (k - b) > 0) {
-      digits += s.slice(b, k);
+      digits += textOf(s, b, k);
       fracLen = k - b;
       j = k;
     }
   }
-  if (digits.length === 0) return none;
-  let scale = -fracLen;
-  if (s[j] === 'e' || s[j] === 'E') {
-    const e = scanExponent(s, j + 1);
+  return { end: j, digits, fracLen };
+}
+
+/** Scans a floating point number the way glibc strtod/strtold does, starting at `start`. */
+export function scanFloat(s: CharSeq, start = 0): FloatScan {
+  const at = codeReader(s);
+  let i = start;
+  while (isCSpace(at(i))) i++;
+  let neg = false;
+  if (at(i) === 43 || at(i) === 45) {
+    neg = at(i) === 45;
+    i++;
+  }
+  if (matchWord(at, i, 'inf')) {
+    const end = matchWord(at, i, 'infinity') ? i + 8 : i + 3;
+    return { end, neg, kind: 'inf', digits: '', hex: false, scale: 0 };
+  }
+  if (matchWord(at, i, 'nan')) {
+    let end = i + 3;
+    if (at(end) === 40) {
+      let j = end + 1;
+      while (isNanChar(at(j))) j++;
+      if (at(j) === 41) end = j + 1;
+    }
+    return { end, neg, kind: 'nan', digits: '', hex: false, scale: 0 };
+  }
+  const hex = at(i) === 48 && (at(i + 1) | 0x20) === 120;
+  const m = hex ? scanMantissa(s, at, i + 2, isHexDigit) : scanMantissa(s, at, i, isDigit);
+  if (m.digits.length === 0) {
+    // "0x" with no hex digit: only the "0" is a number.
+    if (hex) return { end: i + 1, neg, kind: 'num', digits: '0', hex: false, scale: 0 };
+    return { end: start, neg: false, kind: 'none', digits: '', hex: false, scale: 0 };
+  }
+  let j = m.end;
+  // Hex digits are 4 bits each and take a binary 'p' exponent; decimals take 'e'.
+  let scale = hex ? -4 * m.fracLen : -m.fracLen;
+  if ((at(j) | 0x20) === (hex ? 112 : 101)) {
+    const e = scanExponent(at, j + 1);
     if (e) {
       scale += e.value;
       j = e.end;
     }
   }
-  return { end: j, neg, kind: 'num', digits, hex: false, scale };
+  return { end: j, neg, kind: 'num', digits: m.digits, hex, scale };
 }
 
 // ---------------------------------------------------------------------------
@@ -241,8 +250,27 @@ function pow2(e: number): number {
   return v;
 }
 
-/** glibc strtod(s + start, &end). */
-export function strtod(s: string, start = 0): StrtodResult {
+// Quiet NaNs of both signs, read from memory on every use: V8's optimizing compiler folds a
+// value it can prove to be NaN (a NaN literal or constant) into its one positive NaN, so a
+// "-nan" held in a constant loses its sign once the code is hot.
+const NANS = new Float64Array(2);
+{
+  const le = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+  const dv = new DataView(NANS.buffer);
+  dv.setUint32(le ? 4 : 0, 0x7ff80000, le);
+  dv.setUint32(le ? 12 : 8, 0xfff80000, le);
+}
+
+/** The NaN glibc's strtod returns for "nan" / "-nan" (printf shows "nan" / "-nan"). */
+export function nanWithSign(neg: boolean): number {
+  return NANS[neg ? 1 : 0];
+}
+
+/**
+ * glibc strtod(s + start, &end), over a byte string or a byte array. A NUL byte ends the
+ * number like any other non-numeric char, so C-string callers need no copy.
+ */
+export function strtod(s: CharSeq, start = 0): StrtodResult {
   const scan = scanFloat(s, start);
   switch (scan.kind) {
     case 'none':
@@ -250,11 +278,11 @@ export function strtod(s: string, start = 0): StrtodResult {
     case 'inf':
       return { value: scan.neg ? -Infinity : Infinity, end: scan.end, erange: false };
     case 'nan':
-      return { value: scan.neg ? -NaN : NaN, end: scan.end, erange: false };
+      return { value: nanWithSign(scan.neg), end: scan.end, erange: false };
   }
   if (!scan.hex) {
     // JS Number() is correctly rounded like glibc; the validated text is a JS numeric literal.
-    const text = s.slice(start, scan.end).replace(/^[\t\n\v\f\r ]+/, '');
+    const text = textOf(s, start, scan.end).replace(/^[\t\n\v\f\r ]+/, '');
     const v = Number(text);
     let erange = false;
     if (!Number.isFinite(v)) erange = true;
@@ -309,30 +337,53 @@ const f64 = new Float64Array(1);
 const u32 = new Uint32Array(f64.buffer);
 const HI = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0; // little endian -> word 1
 
-function signBit(d: number): boolean {
+/** True when the sign bit is set (also for NaN, which no JS comparison can tell). */
+export function signBit(d: number): boolean {
   f64[0] = d;
   return (u32[HI] >>> 31) === 1;
 }
 
+/** The exact value of finite |d| as m * 2^e (m < 2^53; m = 0 for a zero). */
+export function binaryParts(d: number): { m: bigint; e: number } {
+  f64[0] = d;
+  const hi = u32[HI] & 0x7fffffff;
+  const lo = u32[1 - HI];
+  const bexp = hi >>> 20;
+  const m = (BigInt(hi & 0xfffff) << 32n) | BigInt(lo);
+  return bexp === 0 ? { m, e: -1074 } : { m: m | (1n << 52n), e: bexp - 1075 };
+}
+
 /** Exact decimal expansion of finite |d| > 0: digits (no leading zeros) and the exponent of the first digit. */
 export function exactDecimal(d: number): { digits: string; exp: number } {
-  f64[0] = Math.abs(d);
-  const hi = u32[HI];
-  const lo = u32[1 - HI];
-  const bexp = (hi >>> 20) & 0x7ff;
-  let m = (BigInt(hi & 0xfffff) << 32n) | BigInt(lo);
-  let e: number;
-  if (bexp === 0) e = -1074;
-  else {
-    m |= 1n << 52n;
-    e = bexp - 1075;
-  }
+  const { m, e } = binaryParts(d);
   if (e >= 0) {
     const digits = (m << BigInt(e)).toString();
     return { digits, exp: digits.length - 1 };
   }
   const digits = (m * 5n ** BigInt(-e)).toString();
   return { digits, exp: digits.length - 1 + e };
+}
+
+/**
+ * printf("%.<prec>f") digits of the exact binary value m * 2^e (m >= 0, no sign): rounded
+ * half-even to `prec` decimals. Serves double %f and long double %Lf alike.
+ */
+export function fixedBinary(m: bigint, e: number, prec: number): string {
+  const pow = 10n ** BigInt(prec);
+  let q: bigint;
+  if (e >= 0) {
+    q = (m << BigInt(e)) * pow;
+  } else {
+    const n = m * pow;
+    const sh = BigInt(-e);
+    q = n >> sh;
+    const r2 = (n - (q << sh)) << 1n;
+    const den = 1n << sh;
+    if (r2 > den || (r2 === den && (q & 1n) === 1n)) q += 1n;
+  }
+  const s = q.toString().padStart(prec + 1, '0');
+  const int = s.slice(0, s.length - prec);
+  return prec > 0 ? int + '.' + s.slice(s.length - prec) : int;
 }
 
 /** Rounds a digit string to `p` digits, half-even; returns p digits and the exponent (may shift by 1). */
@@ -348,9 +399,13 @@ function roundDigitsHalfEven(digits: string, exp: number, p: number): { digits: 
   return { digits: inc.padStart(p, '0'), exp };
 }
 
-/** p significant digits of finite |d| > 0, correctly rounded half-even, plus the decimal exponent. */
-function significantDigits(d: number, p: number): { digits: string; exp: number } {
+/**
+ * p >= 1 significant digits of finite |d|, correctly rounded half-even, plus the decimal
+ * exponent of the first digit (a zero gives p zeros and exponent 0, as printf does).
+ */
+export function significantDigits(d: number, p: number): { digits: string; exp: number } {
   const a = Math.abs(d);
+  if (a === 0) return { digits: '0'.repeat(p), exp: 0 };
   if (p <= 100) {
     // V8's toExponential is exact except that it rounds exact ties away from zero. A tie at
     // p digits shows as a trailing '5' at p+1 digits; only then take the exact slow path.
@@ -366,6 +421,47 @@ function significantDigits(d: number, p: number): { digits: string; exp: number 
   return roundDigitsHalfEven(x.digits, x.exp, p);
 }
 
+/** printf's exponent: sign and at least two digits. */
+function expSuffix(exp: number, upper: boolean): string {
+  const ae = Math.abs(exp);
+  return (upper ? 'E' : 'e') + (exp < 0 ? '-' : '+') + (ae < 10 ? '0' + ae : String(ae));
+}
+
+/**
+ * The body (no sign) glibc printf writes for %e, %f or %g of a finite magnitude a >= 0:
+ * exact, ties to even. `precision` < 0 means printf's default 6; `upper` gives 'E';
+ * `alt` is the '#' flag (always a point; %g keeps its trailing zeros).
+ */
+export function formatMagnitude(a: number, conv: 'e' | 'f' | 'g', precision: number, upper = false, alt = false): string {
+  const prec = precision < 0 ? 6 : Math.floor(precision);
+  if (conv === 'f') {
+    const { m, e } = binaryParts(a);
+    const s = fixedBinary(m, e, prec);
+    return alt && prec === 0 ? s + '.' : s;
+  }
+  if (conv === 'e') {
+    const { digits, exp } = significantDigits(a, prec + 1);
+    return digits[0] + (prec > 0 || alt ? '.' : '') + digits.slice(1) + expSuffix(exp, upper);
+  }
+  const p = prec === 0 ? 1 : prec;
+  const { digits, exp } = significantDigits(a, p);
+  if (exp < -4 || exp >= p) {
+    const frac = alt ? digits.slice(1) : digits.slice(1).replace(/0+$/, '');
+    return digits[0] + (frac || alt ? '.' + frac : '') + expSuffix(exp, upper);
+  }
+  let int: string;
+  let frac: string;
+  if (exp >= 0) {
+    int = digits.slice(0, exp + 1);
+    frac = digits.slice(exp + 1);
+  } else {
+    int = '0';
+    frac = '0'.repeat(-exp - 1) + digits;
+  }
+  if (!alt) frac = frac.replace(/0+$/, '');
+  return frac || alt ? int + '.' + frac : int;
+}
+
 /**
  * C printf("%.<precision>g", d) as glibc prints it: exact, ties to even, exponent with sign and
  * at least two digits, trailing zeros (and a bare '.') removed. NaN prints as "nan" or "-nan"
@@ -376,23 +472,10 @@ export function formatG(d: number, precision: number): string {
   if (d === Infinity) return 'inf';
   if (d === -Infinity) return '-inf';
   if (d === 0) return Object.is(d, -0) ? '-0' : '0';
-  const p = precision < 0 ? 6 : precision === 0 ? 1 : Math.floor(precision);
-  const sign = d < 0 ? '-' : '';
-  const { digits, exp } = significantDigits(d, p);
-  if (exp < -4 || exp >= p) {
-    const frac = digits.slice(1).replace(/0+$/, '');
-    const ae = Math.abs(exp);
-    return sign + digits[0] + (frac ? '.' + frac : '') + 'e' + (exp < 0 ? '-' : '+') + (ae < 10 ? '0' + ae : String(ae));
-  }
-  let s: string;
-  if (exp >= 0) {
-    const int = digits.slice(0, exp + 1);
-    const frac = digits.slice(exp + 1).replace(/0+$/, '');
-    s = frac ? int + '.' + frac : int;
-  } else {
-    s = '0.' + '0'.repeat(-exp - 1) + digits.replace(/0+$/, '');
-  }
-  return sign + s;
+  // Integers with at most `precision` digits print plainly (the common Lua tostring case).
+  const p = precision < 0 ? 6 : precision < 1 ? 1 : Math.floor(precision);
+  if (Number.isInteger(d) && Math.abs(d) < 10 ** Math.min(p, 15)) return String(d);
+  return (d < 0 ? '-' : '') + formatMagnitude(Math.abs(d), 'g', p);
 }
 
 /**

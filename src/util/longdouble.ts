@@ -4,7 +4,7 @@
  *   parse with strtold (string2ld rules), add with round-half-even, print with "%.17Lf"
  *   and Redis's LD_STR_HUMAN trimming.
  */
-import { EXTENDED_FORMAT, isCSpace, roundRational, roundScan, scanFloat } from './float.js';
+import { EXTENDED_FORMAT, fixedBinary, isCSpace, roundRational, roundScan, scanFloat } from './float.js';
 
 /** A long double value. Finite values are (-1)^neg * m * 2^e with m < 2^64 (m = 0 is a zero). */
 export type LongDouble =
@@ -93,8 +93,6 @@ export function addLongDouble(a: LongDouble, b: LongDouble): LongDouble {
   return { kind: 'finite', neg, m: r.m, e: r.e };
 }
 
-const TEN = 10n;
-
 /**
  * printf("%.<digits>Lf", x) as glibc prints it: the exact binary value rounded half-even
  * to `digits` decimals (the sign is kept even when the rounded value is zero).
@@ -102,22 +100,7 @@ const TEN = 10n;
 export function formatLongDoubleFixed(x: LongDouble, digits = 17): string {
   if (x.kind === 'nan') return 'nan';
   if (x.kind === 'inf') return x.neg ? '-inf' : 'inf';
-  const sign = x.neg ? '-' : '';
-  const pow = TEN ** BigInt(digits);
-  let q: bigint;
-  if (x.e >= 0) {
-    q = (x.m << BigInt(x.e)) * pow;
-  } else {
-    const n = x.m * pow;
-    const sh = BigInt(-x.e);
-    q = n >> sh;
-    const r2 = (n - (q << sh)) << 1n;
-    const den = 1n << sh;
-    if (r2 > den || (r2 === den && (q & 1n) === 1n)) q += 1n;
-  }
-  const s = q.toString().padStart(digits + 1, '0');
-  const int = s.slice(0, s.length - digits);
-  return digits > 0 ? sign + int + '.' + s.slice(s.length - digits) : sign + int;
+  return (x.neg ? '-' : '') + fixedBinary(x.m, x.e, digits);
 }
 
 /**

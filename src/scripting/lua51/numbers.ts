@@ -19,134 +19,28 @@
  * operands and some huge-magnitude operands.
  */
 import { internals } from '../lua-util.js';
-import { fmtNumber14, toInt64 } from './cformat.js';
+import { fmtNumber14 } from './cformat.js';
+import { isCSpace, strtod as cStrtod } from '../../util/float.js';
+import { castInt64, castInt64Num } from '../../util/ccast.js';
 
 export { fmtNumber14 } from './cformat.js';
 
-const ISSPACE = (c: number) => c === 32 || (c >= 9 && c <= 13);
-
-/** -NaN as the x86 FPU produces it (sign bit set). */
-const NEG_NAN = (() => {
-  const f = new Float64Array(1);
-  new Uint32Array(f.buffer)[1] = 0xfff80000;
-  return f[0];
-})();
-
-function isDigit(c: number): boolean { return c >= 48 && c <= 57; }
-function hexVal(c: number): number {
-  if (c >= 48 && c <= 57) return c - 48;
-  if (c >= 97 && c <= 102) return c - 87;
-  if (c >= 65 && c <= 70) return c - 55;
-  return -1;
-}
-function lower(c: number): number { return c >= 65 && c <= 90 ? c + 32 : c; }
-
-function matchWord(s: ArrayLike<number>, i: number, w: string): boolean {
-  for (let k = 0; k < w.length; k++) if (i + k >= s.length || lower(s[i + k]) !== w.charCodeAt(k)) return false;
-  return true;
-}
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
 
 /**
  * glibc strtod on the bytes s[start..] (the caller stops at NUL). Returns the
  * value and the end index; end === start when nothing was converted.
+ * "-nan" keeps its sign bit, as on x86-64.
  */
 export function strtod(s: ArrayLike<number>, start = 0): { n: number; end: number } {
-  let i = start;
-  while (i < s.length && ISSPACE(s[i])) i++;
-  let neg = false;
-  if (i < s.length && (s[i] === 43 || s[i] === 45)) { neg = s[i] === 45; i++; }
-  if (matchWord(s, i, 'inf')) {
-    const end = matchWord(s, i, 'infinity') ? i + 8 : i + 3;
-    return { n: neg ? -Infinity : Infinity, end };
-  }
-  if (matchWord(s, i, 'nan')) {
-    let end = i + 3;
-    if (end < s.length && s[end] === 40) { // nan(n-char-sequence)
-      let j = end + 1;
-      while (j < s.length && (isDigit(s[j]) || hexVal(s[j]) >= 0 || (lower(s[j]) >= 97 && lower(s[j]) <= 122) || s[j] === 95)) j++;
-      if (j < s.length && s[j] === 41) end = j + 1;
-    }
-    return { n: neg ? NEG_NAN : NaN, end };
-  }
-  if (s[i] === 48 && (s[i + 1] === 120 || s[i + 1] === 88)) {
-    const r = hexFloat(s, i + 2);
-    if (r) return { n: neg ? -r.n : r.n, end: r.end };
-    // "0x" without hex digits: only the "0" converts
-  }
-  let j = i;
-  let text = '';
-  let nd = 0;
-  while (j < s.length && isDigit(s[j])) { text += String.fromCharCode(s[j]); j++; nd++; }
-  if (j < s.length && s[j] === 46) {
-    let k = j + 1;
-    let frac = '';
-    while (k < s.length && isDigit(s[k])) { frac += String.fromCharCode(s[k]); k++; nd++; }
-    if (nd > 0) { text += '.' + frac; j = k; }
-  }
-  if (nd === 0) return { n: 0, end: start };
-  if (j < s.length && (s[j] === 101 || s[j] === 69)) {
-    let k = j + 1;
-    let es = '';
-    if (k < s.length && (s[k] === 43 || s[k] === 45)) { es = String.fromCharCode(s[k]); k++; }
-    if (k < s.length && isDigit(s[k])) {
-      while (k < s.length && isDigit(s[k])) { es += String.fromCharCode(s[k]); k++; }
-      text += 'e' + es;
-      j = k;
-    }
-  }
-  const n = Number(text);
-  return { n: neg ? -n : n, end: j };
-}
-
-function hexFloat(s: ArrayLike<number>, i: number): { n: number; end: number } | null {
-  let mant = 0n;
-  let nd = 0;
-  let scale = 0; // binary exponent adjustment from fraction digits
-  let j = i;
-  while (j < s.length && hexVal(s[j]) >= 0) { mant = mant * 16n + BigInt(hexVal(s[j])); j++; nd++; }
-  if (j < s.length && s[j] === 46) {
-    let k = j + 1;
-    let fd = 0;
-    while (k < s.length && hexVal(s[k]) >= 0) { mant = mant * 16n + BigInt(hexVal(s[k])); k++; fd++; }
-    if (nd + fd > 0) { j = k; nd += fd; scale = -4 * fd; }
-  }
-  if (nd === 0) return null;
-  let exp = 0;
-  if (j < s.length && (s[j] === 112 || s[j] === 80)) {
-    let k = j + 1;
-    let eneg = false;
-    if (k < s.length && (s[k] === 43 || s[k] === 45)) { eneg = s[k] === 45; k++; }
-    if (k < s.length && isDigit(s[k])) {
-      let e = 0;
-      while (k < s.length && isDigit(s[k])) { e = Math.min(e * 10 + (s[k] - 48), 1e6); k++; }
-      exp = eneg ? -e : e;
-      j = k;
-    }
-  }
-  return { n: scaleBig(mant, exp + scale), end: j };
-}
-
-/** mant * 2^e, rounded once to a double (ignores subnormal double rounding). */
-function scaleBig(mant: bigint, e: number): number {
-  if (mant === 0n) return 0;
-  const bits = mant.toString(2).length;
-  if (bits > 64) { // keep 64 significant bits plus a sticky bit for correct rounding
-    const drop = bits - 64;
-    const sticky = (mant & ((1n << BigInt(drop)) - 1n)) !== 0n ? 1n : 0n;
-    mant = ((mant >> BigInt(drop)) << 1n) | sticky;
-    e += drop - 1;
-  }
-  let n = Number(mant);
-  // scale in steps so intermediate powers stay finite
-  while (e > 0) { const k = Math.min(e, 1000); n *= 2 ** k; e -= k; }
-  while (e < 0) { const k = Math.min(-e, 1000); n /= 2 ** k; e += k; }
-  return n;
+  const r = cStrtod(s, start);
+  return { n: r.value, end: r.end };
 }
 
 /** glibc strtoul (base 2..36) on s[start..]: value mod 2^64 and end index. */
 export function strtoul(s: ArrayLike<number>, base: number, start = 0): { n: bigint; end: number } {
   let i = start;
-  while (i < s.length && ISSPACE(s[i])) i++;
+  while (i < s.length && isCSpace(s[i])) i++;
   let neg = false;
   if (i < s.length && (s[i] === 43 || s[i] === 45)) { neg = s[i] === 45; i++; }
   if (base === 16 && s[i] === 48 && (s[i + 1] === 120 || s[i + 1] === 88) && digitIn(s[i + 2], 16) >= 0) i += 2;
@@ -197,7 +91,7 @@ export function str2number51(s: ArrayLike<number>): number | null {
     n = Number(r.n);
     end = r.end;
   }
-  while (end < len && ISSPACE(view[end])) end++;
+  while (end < len && isCSpace(view[end])) end++;
   return end === len ? n : null;
 }
 
@@ -209,14 +103,12 @@ export function bytesToNumber51(s: string): number | null {
 }
 
 /** Lua 5.1 lua_Integer conversion (ptrdiff_t cast), as a JS number. */
-export function toInteger51(d: number): number {
-  return Number(toInt64(d));
-}
+export const toInteger51: (d: number) => number = castInt64Num;
 
 /** Lua 5.1 luaL_checkint conversion: (int)(ptrdiff_t)d, i.e. low 32 bits. */
 export function toInt51(d: number): number {
   if (d > -2147483649 && d < 2147483648) return Math.trunc(d) | 0;
-  return Number(BigInt.asIntN(32, toInt64(d)));
+  return Number(BigInt.asIntN(32, castInt64(d)));
 }
 
 const TYPEERROR_FMT = 'attempt to %s a %s value%s';
