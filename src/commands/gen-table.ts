@@ -43,9 +43,22 @@ async function main() {
   const version = hello.v.find(([k]) => k.t === 'bulk' && k.v === 'version')?.[1];
   if (info.t !== 'array' || docs.t !== 'map') throw new Error('unexpected COMMAND replies');
   const byName = (r: Reply) => (r.t === 'array' && r.v[0].t === 'bulk' ? r.v[0].v : '');
-  const commands = info.v.slice().sort((a, b) => (byName(a) < byName(b) ? -1 : 1));
+  // Redis lists commands and subcommands in hash-table order, which changes from run to
+  // run; sort them so that regenerating the table gives the same file.
+  const sortSubs = (r: Reply): Reply => {
+    if (r.t !== 'array' || r.v[9]?.t !== 'array') return r;
+    const subs = r.v[9].v.slice().sort((a, b) => (byName(a) < byName(b) ? -1 : 1));
+    return { t: 'array', v: [...r.v.slice(0, 9), { t: 'array', v: subs }, ...r.v.slice(10)] };
+  };
+  const sortDocSubs = (d: Reply): Reply => {
+    if (d.t !== 'map') return d;
+    return { t: 'map', v: d.v.map(([k, v]) => (k.t === 'bulk' && k.v === 'subcommands' && v.t === 'map'
+      ? [k, { t: 'map', v: v.v.slice().sort(([a], [b]) => ((a as { v: string }).v < (b as { v: string }).v ? -1 : 1)).map(([sk, sv]) => [sk, sortDocSubs(sv)] as [Reply, Reply]) }]
+      : [k, v]) as [Reply, Reply]) };
+  };
+  const commands = info.v.slice().sort((a, b) => (byName(a) < byName(b) ? -1 : 1)).map(sortSubs);
   const docMap: Record<string, Reply> = {};
-  for (const [k, v] of docs.v) if (k.t === 'bulk') docMap[k.v] = v;
+  for (const [k, v] of [...docs.v].sort(([a], [b]) => ((a as { v: string }).v < (b as { v: string }).v ? -1 : 1))) if (k.t === 'bulk') docMap[k.v] = sortDocSubs(v);
   // The HELP replies of container commands (CONFIG HELP, OBJECT HELP, ...), byte-exact.
   const withHelp = commands.filter((c) => c.t === 'array' && c.v[9]?.t === 'array' && c.v[9].v.some((s) => s.t === 'array' && s.v[0].t === 'bulk' && s.v[0].v.endsWith('|help')));
   const helpReplies = await query(port, host, withHelp.map((c) => [byName(c), 'HELP']));
