@@ -17,6 +17,7 @@ import { lua, LuaState, luaToBytes } from './lua-util.js';
 import { pushToString51 } from './lua51/stdlib.js';
 import { pushErrorTable, luaToReply } from './bridge.js';
 import { cstr } from './shebang.js';
+import { parseLongLong } from '../util/float.js';
 
 /** Instructions between two count-hook calls. */
 export const HOOK_COUNT = 10000;
@@ -283,6 +284,33 @@ export function newRunCtx(server: RedSim, engine: ScriptEngine, caller: Client, 
     startMs: server.clock.now(), startUs: nowUs, hookCalls: 0,
     snapshotMs: server.now(),
   };
+}
+
+/**
+ * The numkeys argument (argv[2]) of the EVAL and FCALL families, checked against the
+ * argument count: the count, or the error reply. `badInt` is the reply for
+ * a non-integer (the two command families word it differently).
+ */
+export function parseNumkeys(argv: string[], badInt: string): number | Reply {
+  const s = argv[2];
+  const nargs = argv.length - 3;
+  // Fast path: a short canonical non-negative decimal needs no BigInt.
+  const n = s.length;
+  if (n > 0 && n <= 9 && (n === 1 || s.charCodeAt(0) !== 48)) {
+    let v = 0;
+    let i = 0;
+    for (; i < n; i++) {
+      const c = s.charCodeAt(i) - 48;
+      if (c < 0 || c > 9) break;
+      v = v * 10 + c;
+    }
+    if (i === n) return v > nargs ? err("ERR Number of keys can't be greater than number of args") : v;
+  }
+  const nk = parseLongLong(s);
+  if (nk === null) return err(badInt);
+  if (nk > BigInt(nargs)) return err("ERR Number of keys can't be greater than number of args");
+  if (nk < 0n) return err("ERR Number of keys can't be negative");
+  return Number(nk);
 }
 
 /** Milliseconds the current script has been running (FUNCTION STATS duration_ms). */

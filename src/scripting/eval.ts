@@ -9,16 +9,15 @@ import type { RedSim } from '../server.js';
 import type { Ctx } from '../context.js';
 import type { Reply } from '../reply.js';
 import { err, bulk } from '../reply.js';
-import { lua, lauxlib, LuaState, bytesToLua, lstr } from './lua-util.js';
+import { lua, lauxlib, LuaState, bytesToLua, lstr, pushBytes } from './lua-util.js';
 import { createSandboxState } from './sandbox.js';
 import { openRedisLibs } from './libs/index.js';
 import { registerNext51 } from './lua51/table-order.js';
 import { checkLua51Syntax, normalizeLua51Source } from './lua51/syntax.js';
-import { ScriptEngine, newRunCtx } from './engine.js';
+import { ScriptEngine, newRunCtx, parseNumkeys } from './engine.js';
 import { registerRedisApi, sha1hex, pushStringArray } from './bridge.js';
 import { parseEvalShebang, SCRIPT_FLAG } from './shebang.js';
-import { setReadonly } from './sandbox.js';
-import { parseLongLong } from '../util/float.js';
+import { tableObjectAt } from './sandbox.js';
 
 export const NOSCRIPT = 'NOSCRIPT No matching script. Please use EVAL.';
 
@@ -100,11 +99,8 @@ export class EvalScripts {
   /** evalGenericCommand */
   eval(ctx: Ctx, argv: string[], evalsha: boolean, ro: boolean): Reply | Promise<Reply> {
     if (evalsha && argv[1].length !== 40) return err(NOSCRIPT);
-    const nk = parseLongLong(argv[2]);
-    if (nk === null) return err('ERR value is not an integer or out of range');
-    if (nk > BigInt(argv.length - 3)) return err("ERR Number of keys can't be greater than number of args");
-    if (nk < 0n) return err("ERR Number of keys can't be negative");
-    const numkeys = Number(nk);
+    const numkeys = parseNumkeys(argv, 'ERR value is not an integer or out of range');
+    if (typeof numkeys !== 'number') return numkeys;
     let script: CachedScript | undefined;
     if (evalsha) {
       script = this.scripts.get(argv[1].toLowerCase());
@@ -124,12 +120,15 @@ export class EvalScripts {
     return engine.execute(rc, (T) => {
       // KEYS and ARGV are globals: open the locked global table to set them.
       lua.lua_pushglobaltable(T);
-      setReadonly(T, -1, false);
+      const g = tableObjectAt(T, -1);
+      g.readonly = false;
+      pushBytes(T, 'KEYS');
       pushStringArray(T, argv, 3, 3 + numkeys);
-      lua.lua_setfield(T, -2, lstr('KEYS'));
+      lua.lua_settable(T, -3);
+      pushBytes(T, 'ARGV');
       pushStringArray(T, argv, 3 + numkeys, argv.length);
-      lua.lua_setfield(T, -2, lstr('ARGV'));
-      setReadonly(T, -1, true);
+      lua.lua_settable(T, -3);
+      g.readonly = true;
       lua.lua_pop(T, 1);
       lua.lua_rawgeti(T, lua.LUA_REGISTRYINDEX, ref);
       return 0;

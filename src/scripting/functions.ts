@@ -13,10 +13,9 @@ import { createSandboxState, setErrorMetatable, protectRecursively, setReadonly,
 import { openRedisLibs } from './libs/index.js';
 import { registerNext51, luaNext51 } from './lua51/table-order.js';
 import { checkLua51Syntax, normalizeLua51Source } from './lua51/syntax.js';
-import { ScriptEngine, newRunCtx, scriptingOf, runDurationMs, VIRTUAL_MS_PER_HOOK, HOOK_COUNT } from './engine.js';
+import { ScriptEngine, newRunCtx, parseNumkeys, scriptingOf, runDurationMs, VIRTUAL_MS_PER_HOOK, HOOK_COUNT } from './engine.js';
 import { registerRedisApi, registerLogAndVersion, pushErrorTable, pushStringArray } from './bridge.js';
 import { parseLibraryMeta, SCRIPT_FLAG, SCRIPT_FLAG_NAMES } from './shebang.js';
-import { parseLongLong } from '../util/float.js';
 import { globMatch } from '../util/glob.js';
 
 const LIBRARY_API_NAME = '__LIBRARY_API__';
@@ -248,11 +247,8 @@ export class FunctionLibs {
   fcall(ctx: Ctx, argv: string[], ro: boolean): Reply | Promise<Reply> {
     const fi = this.functions.get(argv[1].toLowerCase());
     if (!fi) return err('ERR Function not found');
-    const nk = parseLongLong(argv[2]);
-    if (nk === null) return err('ERR Bad number of keys provided');
-    if (nk > BigInt(argv.length - 3)) return err("ERR Number of keys can't be greater than number of args");
-    if (nk < 0n) return err("ERR Number of keys can't be negative");
-    const numkeys = Number(nk);
+    const numkeys = parseNumkeys(argv, 'ERR Bad number of keys provided');
+    if (typeof numkeys !== 'number') return numkeys;
     const noWrites = (fi.flags & SCRIPT_FLAG.NO_WRITES) !== 0;
     if (!noWrites && ro) return err('ERR Can not execute a script with write flag using *_ro command.');
     const rc = newRunCtx(this.server, this.engine, ctx.client, argv, fi.name, false, ro || noWrites,

@@ -58,6 +58,13 @@ function tableAt(L: LuaState, idx: number): { readonly?: boolean } {
   return tv.value;
 }
 
+/** The fengari table object at a negative stack index (for flipping its readonly flag). */
+export function tableObjectAt(L: LuaState, idx: number): { readonly?: boolean } {
+  const tv = L.stack[L.top + idx];
+  if (idx >= 0 || tv === undefined || tv.type !== LUA_TTABLE) throw new TypeError('table expected');
+  return tv.value;
+}
+
 /** Metatable whose __index raises Redis's nonexistent-global error (luaSetErrorMetatable). */
 export function setErrorMetatable(L: LuaState, idx: number): void {
   idx = lua.lua_absindex(L, idx);
