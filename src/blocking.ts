@@ -1,24 +1,39 @@
 /**
- * Clients blocked on keys (BLPOP, BLMOVE, BZPOPMIN, ...). A write that creates a
- * list/zset key marks it ready; after the outermost command, blocked clients are
- * served in the order they blocked (FIFO per key), as Redis's
- * handleClientsBlockedOnKeys does. Timeouts run on the server's clock.
+ * Clients blocked on keys (BLPOP, BLMOVE, BZPOPMIN, ...), after Redis 7.0's
+ * blocked.c / timeout.c:
+ *
+ * - A write that creates a list/zset key a client waits for marks it ready
+ *   (db.add / db.set call signalReady). After the outermost command (a whole
+ *   EXEC or script included) ready keys are handled in the order they were
+ *   signalled; on each key the waiters are tried in the order they blocked
+ *   (FIFO) until the key is gone (handleClientsBlockedOnKeys).
+ * - Serving one waiter may make other keys ready (the push side of BLMOVE); they
+ *   are handled in a following round of the same serveReady call.
+ * - A timeout is an absolute deadline on the server clock taken when the client
+ *   blocks; the client times out once the clock is strictly past it.
  */
 import type { RedSim } from './server.js';
 import type { Client } from './client.js';
 import type { Database } from './keyspace/db.js';
 import type { Reply } from './reply.js';
+import { parseLongDouble } from './util/longdouble.js';
+import { EXTENDED_FORMAT, roundRational } from './util/float.js';
 
 export interface BlockRequest {
   keys: string[];
-  /** Timeout in ms; 0 blocks forever. */
+  /**
+   * Timeout in ms (as parseBlockTimeout returns it); 0 blocks forever. The
+   * client times out when the clock is strictly past block time + timeoutMs.
+   */
   timeoutMs: number;
   /**
-   * Called when one of the keys may be ready. Returns the reply if the client was
-   * served (the handler performed the pop/move), or undefined to stay blocked.
+   * Called when one of the keys may be ready, inside a command-like frame
+   * (frozen time). Returns the reply if the client was served (the handler did
+   * the pop/move, or replies with an error), or undefined to stay blocked
+   * (key missing or of another type).
    */
   tryServe(key: string): Reply | undefined;
-  /** Reply when the timeout passes (usually a null array / nil). */
+  /** Reply when the timeout passes or CLIENT UNBLOCK ... TIMEOUT (Redis: a null array). */
   onTimeout(): Reply;
 }
 
@@ -26,22 +41,62 @@ interface Waiter extends BlockRequest {
   client: Client;
   db: Database;
   resolve(r: Reply): void;
+  /** Absolute deadline in ms (0: none). */
+  deadline: number;
   timer: unknown;
   done: boolean;
+}
+
+const LLONG_MAX = (1n << 63n) - 1n;
+/** Longest single timer; longer waits re-arm (Node's setTimeout caps at 2^31-1 ms). */
+const MAX_TIMER_MS = 2 ** 30;
+
+const TIMEOUT_NOT_FLOAT = 'ERR timeout is not a float or out of range';
+const TIMEOUT_NEGATIVE = 'ERR timeout is negative';
+
+/**
+ * Redis's getTimeoutFromObjectOrReply(UNIT_SECONDS): the argument is a long
+ * double of seconds; ms = (long long) ceill(secs * 1000.0L). Out-of-range
+ * conversions give LLONG_MIN on x86-64, hence "negative" for inf and huge values.
+ * Returns the relative timeout in ms (0 = forever) or an error text. A deadline
+ * past LLONG_MAX wraps in Redis and never fires: the huge ms value does the same.
+ */
+export function parseBlockTimeout(arg: string): { ms: number } | { error: string } {
+  const ld = parseLongDouble(arg);
+  if (!ld) return { error: TIMEOUT_NOT_FLOAT };
+  if (ld.kind !== 'finite') return { error: TIMEOUT_NEGATIVE };
+  if (ld.m === 0n) return { ms: 0 };
+  // secs * 1000 rounded to the 64-bit mantissa, then ceil.
+  const num = ld.m * 1000n << BigInt(Math.max(ld.e, 0));
+  const den = 1n << BigInt(Math.max(-ld.e, 0));
+  const r = roundRational(num, den, EXTENDED_FORMAT);
+  if (r.overflow) return { error: TIMEOUT_NEGATIVE };
+  let ms: bigint;
+  if (r.e >= 0) ms = r.m << BigInt(r.e);
+  else {
+    const sh = BigInt(-r.e);
+    ms = ld.neg ? r.m >> sh : (r.m + (1n << sh) - 1n) >> sh;
+  }
+  if (ld.neg) ms = -ms;
+  if (ms < 0n || ms > LLONG_MAX) return { error: TIMEOUT_NEGATIVE };
+  return { ms: Number(ms) };
 }
 
 export class BlockingManager {
   private readonly byKey = new Map<Database, Map<string, Waiter[]>>();
   private ready: Array<[Database, string]> = [];
-  private readySet = new Map<Database, Set<string>>();
+  private readonly readySet = new Map<Database, Set<string>>();
   private serving = false;
 
   constructor(private readonly server: RedSim) {}
 
-  /** Block `client` until served, timed out, or cancelled. */
+  /** Block `client` until served, timed out, or cancelled (CLIENT UNBLOCK, disconnect). */
   block(client: Client, db: Database, req: BlockRequest): Promise<Reply> {
     return new Promise<Reply>((resolve) => {
-      const w: Waiter = { ...req, client, db, resolve, timer: null, done: false };
+      const w: Waiter = {
+        ...req, client, db, resolve, timer: null, done: false,
+        deadline: req.timeoutMs > 0 ? this.server.clock.now() + req.timeoutMs : 0,
+      };
       let m = this.byKey.get(db);
       if (!m) { m = new Map(); this.byKey.set(db, m); }
       for (const k of new Set(req.keys)) {
@@ -49,18 +104,28 @@ export class BlockingManager {
         if (!list) { list = []; m.set(k, list); }
         list.push(w);
       }
-      if (req.timeoutMs > 0) {
-        w.timer = this.server.clock.setTimer(req.timeoutMs, () => this.finish(w, w.onTimeout()));
-      }
+      if (w.deadline) this.arm(w);
       client.blocked = { cancel: (r?: Reply) => this.finish(w, r ?? w.onTimeout()) };
     });
   }
 
-  /** Drop a client's wait (disconnect). */
+  private arm(w: Waiter): void {
+    const clock = this.server.clock;
+    const delay = Math.min(w.deadline - clock.now() + 1, MAX_TIMER_MS);
+    w.timer = clock.setTimer(delay, () => {
+      w.timer = null;
+      if (w.done) return;
+      if (clock.now() > w.deadline) this.finish(w, w.onTimeout());
+      else this.arm(w);
+    });
+  }
+
+  /** Drop a client's wait (disconnect): no one reads the reply. */
   cancel(client: Client): void {
     if (client.blocked) client.blocked.cancel();
   }
 
+  /** Redis's signalKeyAsReady: queue the key if someone waits on it and it is not queued yet. */
   signalReady(db: Database, key: string): void {
     if (!this.byKey.get(db)?.has(key)) return;
     let s = this.readySet.get(db);
@@ -78,15 +143,16 @@ export class BlockingManager {
       while (this.ready.length) {
         const batch = this.ready;
         this.ready = [];
-        this.readySet.clear();
         for (const [db, key] of batch) {
+          // Unqueue first: serving may signal this very key again (BLMOVE k k).
+          this.readySet.get(db)?.delete(key);
           const list = this.byKey.get(db)?.get(key);
           if (!list) continue;
           for (const w of [...list]) {
             if (w.done) continue;
-            if (!db.exists(key)) break;
-            const r = this.runServe(w, key);
-            if (r) this.finish(w, r);
+            if (!this.frame(() => db.exists(key))) break;
+            const r = this.frame(() => w.tryServe(key));
+            if (r) this.serve(w, r);
           }
         }
       }
@@ -95,19 +161,29 @@ export class BlockingManager {
     }
   }
 
-  /** Run a waiter's serve attempt as a command call (frozen time, stats). */
-  private runServe(w: Waiter, key: string): Reply | undefined {
+  /** Run as a command does: nested calls see one frozen time (Redis's fixed_time_expire). */
+  private frame<T>(fn: () => T): T {
     const s = this.server;
     const outer = s.callDepth === 0;
     if (outer) s.cmdTime = s.clock.now();
     s.callDepth++;
-    try { return w.tryServe(key); } finally { s.callDepth--; }
+    try { return fn(); } finally { s.callDepth--; }
+  }
+
+  /** A waiter got its reply from the data: errors count as failed calls (updateStatsOnUnblock). */
+  private serve(w: Waiter, r: Reply): void {
+    if (r.t === 'error') {
+      const st = this.server.stats.calls.get(w.client.lastCommand);
+      if (st) st.failed++;
+      this.server.stats.failedCalls++;
+    }
+    this.finish(w, r);
   }
 
   private finish(w: Waiter, r: Reply): void {
     if (w.done) return;
     w.done = true;
-    if (w.timer) this.server.clock.clearTimer(w.timer);
+    if (w.timer) { this.server.clock.clearTimer(w.timer); w.timer = null; }
     const m = this.byKey.get(w.db);
     if (m) {
       for (const k of new Set(w.keys)) {
@@ -120,14 +196,34 @@ export class BlockingManager {
     }
     w.client.blocked = null;
     w.resolve(r);
-    // Serving one client may have made other keys ready (BLMOVE pushes).
+    // A timeout or unblock outside serveReady: nothing else to do, but keys
+    // signalled meanwhile (none normally) are handled now.
     this.serveReady();
   }
 
-  /** Number of blocked clients (INFO clients). */
+  private *waiters(): Iterable<Waiter> {
+    const seen = new Set<Waiter>();
+    for (const m of this.byKey.values()) for (const l of m.values()) for (const w of l) {
+      if (!seen.has(w)) { seen.add(w); yield w; }
+    }
+  }
+
+  /** Number of blocked clients (INFO clients: blocked_clients). */
   get blockedCount(): number {
-    const seen = new Set<Client>();
-    for (const m of this.byKey.values()) for (const l of m.values()) for (const w of l) seen.add(w.client);
-    return seen.size;
+    let n = 0;
+    for (const _ of this.waiters()) n++;
+    return n;
+  }
+
+  /** Blocked clients with a timeout (INFO clients: clients_in_timeout_table). */
+  get timeoutTableCount(): number {
+    let n = 0;
+    for (const w of this.waiters()) if (w.deadline) n++;
+    return n;
+  }
+
+  /** Keys with blocked clients, per db (INFO keyspace has no such field; for tests and DEBUG). */
+  blockingKeys(db: Database): string[] {
+    return [...(this.byKey.get(db)?.keys() ?? [])];
   }
 }
