@@ -37,6 +37,8 @@ class ConnectionHandler {
       addr: `${socket.remoteAddress ?? '127.0.0.1'}:${socket.remotePort ?? 0}`,
       laddr: `${socket.localAddress ?? '127.0.0.1'}:${socket.localPort ?? 0}`,
     });
+    // CLIENT KILL from another connection: the core calls this hook.
+    (this.client as Client & { onKill?: () => void }).onKill = () => socket.destroy();
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('drain', () => socket.resume());
@@ -80,7 +82,7 @@ class ConnectionHandler {
         }
         this.emit(r);
       }
-      if (this.client.closeAfterReply) this.closing = true;
+      if (this.client.closeAfterReply || this.client.closed) this.closing = true;
     }
     this.compact();
     this.flush();

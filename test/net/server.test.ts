@@ -148,6 +148,33 @@ describe('pipelining and ordering', () => {
   });
 });
 
+describe('CLIENT KILL', () => {
+  test('killing another connection closes its socket; killing yourself closes after the reply', async () => {
+    const victim = net.connect(port, '127.0.0.1');
+    let victimGot = '';
+    victim.on('data', (c) => (victimGot += c.toString('latin1')));
+    const victimClosed = new Promise((r) => victim.once('close', r));
+    victim.write('CLIENT ID\r\n');
+    while (!victimGot.endsWith('\r\n')) await new Promise((r) => setImmediate(r));
+    const id = victimGot.slice(1, -2);
+    const r = await exchange(`CLIENT KILL ID ${id}\r\n`, (got) => got.length >= 4);
+    expect(r.got.toString('latin1')).toBe(':1\r\n');
+    await victimClosed;
+    // as Redis 7.0.15: ":1" and the connection closes; the PING is not run
+    const me = net.connect(port, '127.0.0.1');
+    let meGot = '';
+    me.on('data', (c) => (meGot += c.toString('latin1')));
+    const meClosed = new Promise((r) => me.once('close', r));
+    me.write('CLIENT ID\r\n');
+    while (!meGot.endsWith('\r\n')) await new Promise((r) => setImmediate(r));
+    const myId = meGot.slice(1, -2);
+    meGot = '';
+    me.write(`CLIENT KILL ID ${myId} SKIPME no\r\nPING\r\n`);
+    await meClosed;
+    expect(meGot).toBe(':1\r\n');
+  });
+});
+
 describe('RESP3 per connection', () => {
   test('HELLO 3 switches only that connection, and its own reply is RESP3', async () => {
     const wire = Buffer.concat([encodeCommand(['HELLO', '3']), encodeCommand(['CONFIG', 'GET', 'maxmemory-policy'])]);
