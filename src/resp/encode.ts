@@ -6,6 +6,7 @@
  * Buffer.from(latin1) per reply/batch beats many small Buffer.concat calls.
  */
 import type { Reply } from '../reply.js';
+import { formatDouble } from '../util/float.js';
 
 export type RespVersion = 2 | 3;
 
@@ -67,82 +68,9 @@ function aggHdr(prefix: string, n: number): string {
   return prefix + n + CRLF;
 }
 
-// Private %.17g formatter (src/util/float.ts did not exist when this was
-// written; switch to its formatDouble once it lands if it matches).
-const f64 = new Float64Array(1);
-const u32 = new Uint32Array(f64.buffer);
-
-/** Is |d| exactly equal to digits * 10^exp10? (exact rational comparison) */
-function exactlyEquals(d: number, digits: bigint, exp10: number): boolean {
-  f64[0] = Math.abs(d);
-  const lo = BigInt(u32[0]);
-  const hi = u32[1];
-  const bexp = (hi >>> 20) & 0x7ff;
-  let mant = (BigInt(hi & 0xfffff) << 32n) | lo;
-  let e2: number;
-  if (bexp === 0) e2 = -1074;
-  else {
-    mant |= 1n << 52n;
-    e2 = bexp - 1075;
-  }
-  // mant * 2^e2 == digits * 10^exp10, with all exponents moved to be >= 0
-  let left = mant;
-  let right = digits;
-  if (e2 >= 0) left <<= BigInt(e2);
-  else right <<= BigInt(-e2);
-  if (exp10 >= 0) right *= 10n ** BigInt(exp10);
-  else left *= 10n ** BigInt(-exp10);
-  return left === right;
-}
-
-/**
- * C's printf("%.17g"): 17 significant digits, round-half-even on the exact
- * binary value, trailing zeros removed, exponent form when exp < -4 or >= 17.
- * V8's toExponential is exact but breaks ties upward, hence the tie check.
- */
-export function formatDouble17(d: number): string {
-  if (d !== d) {
-    f64[0] = d;
-    return u32[1] >>> 31 ? '-nan' : 'nan';
-  }
-  if (d === 0) return Object.is(d, -0) ? '-0' : '0';
-  const neg = d < 0;
-  const a = neg ? -d : d;
-  let e = a.toExponential(16);
-  const e18 = a.toExponential(17);
-  if (e18.charCodeAt(18) === 53 /* '5' */) {
-    // Possible exact tie at the 18th digit: C rounds it to even.
-    const ei = e18.indexOf('e');
-    const x = Number(e18.slice(ei + 1));
-    const digits = BigInt(e18[0] + e18.slice(2, ei));
-    if (exactlyEquals(a, digits, x - 17)) {
-      const last = e18.charCodeAt(17) - 48;
-      if ((last & 1) === 0) e = e18.slice(0, 18) + 'e' + (x >= 0 ? '+' : '') + x;
-    }
-  }
-  const ei = e.indexOf('e');
-  const x = Number(e.slice(ei + 1));
-  const ds = e[0] + e.slice(2, ei); // 17 significant digits
-  let out: string;
-  if (x < -4 || x >= 17) {
-    let frac = ds.slice(1).replace(/0+$/, '');
-    out = ds[0] + (frac ? '.' + frac : '') + 'e' + (x < 0 ? '-' : '+') + (Math.abs(x) < 10 ? '0' : '') + Math.abs(x);
-  } else if (x >= 0) {
-    const ip = ds.slice(0, x + 1);
-    const frac = ds.slice(x + 1).replace(/0+$/, '');
-    out = frac ? ip + '.' + frac : ip;
-  } else {
-    const frac = ('0'.repeat(-x - 1) + ds).replace(/0+$/, '');
-    out = '0.' + frac;
-  }
-  return neg ? '-' + out : out;
-}
-
 /** Text Redis uses for a double: %.17g, with inf/-inf spelled explicitly. */
 export function doubleText(d: number): string {
-  if (d === Infinity) return 'inf';
-  if (d === -Infinity) return '-inf';
-  return formatDouble17(d);
+  return formatDouble(d);
 }
 
 /** Verbatim format tag: exactly three chars, space padded (addReplyVerbatim). */

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { encodeReply, encodeReplies, encodeReplyString, formatDouble17 } from '../../src/resp/encode.js';
+import { encodeReply, encodeReplies, encodeReplyString, doubleText } from '../../src/resp/encode.js';
 import { parseReply } from '../../src/resp/parser.js';
 import type { Reply } from '../../src/reply.js';
 import * as R from '../../src/reply.js';
@@ -112,7 +112,7 @@ describe('encodeReply: other shapes', () => {
   });
 });
 
-describe('formatDouble17 is C printf("%.17g")', () => {
+describe('doubles are C printf("%.17g") text', () => {
   // Right-hand sides printed by glibc printf("%.17g").
   const table: Array<[number, string]> = [
     [0.1, '0.10000000000000001'], [1.5, '1.5'], [3.141, '3.141'], [1e300, '1.0000000000000001e+300'],
@@ -126,5 +126,5 @@ describe('formatDouble17 is C printf("%.17g")', () => {
     [4.35, '4.3499999999999996'], [2.675, '2.6749999999999998'], [1e15, '1000000000000000'], [99999999999999999, '1e+17'],
     [0, '0'], [-0, '-0'], [NaN, 'nan'],
   ];
-  test.each(table)('%s', (x, s) => expect(formatDouble17(x)).toBe(s));
+  test.each(table)('%s', (x, s) => expect(doubleText(x)).toBe(s));
 });
