@@ -277,11 +277,12 @@ export function killRunningScript(server: RedSim, isEval: boolean): Reply {
 
 export function newRunCtx(server: RedSim, engine: ScriptEngine, caller: Client, callerArgv: string[],
   funcname: string, evalMode: boolean, readOnly: boolean, allowOom: boolean): RunCtx {
+  // One clock read: both clocks define now() as floor(nowUs() / 1000).
   const nowUs = server.clock.nowUs();
   return {
     server, engine, caller, callerArgv, funcname, evalMode, readOnly, allowOom,
     writeDirty: false, killed: false, timedOut: false,
-    startMs: server.clock.now(), startUs: nowUs, hookCalls: 0,
+    startMs: Math.floor(nowUs / 1000), startUs: nowUs, hookCalls: 0,
     snapshotMs: server.now(),
   };
 }

@@ -124,10 +124,12 @@ export class EvalScripts {
       g.readonly = false;
       pushBytes(T, 'KEYS');
       pushStringArray(T, argv, 3, 3 + numkeys);
-      lua.lua_settable(T, -3);
+      // rawset stores exactly what lua_setglobal would: the globals have no
+      // __newindex, and the key lands in the same 5.1 node either way.
+      lua.lua_rawset(T, -3);
       pushBytes(T, 'ARGV');
       pushStringArray(T, argv, 3 + numkeys, argv.length);
-      lua.lua_settable(T, -3);
+      lua.lua_rawset(T, -3);
       g.readonly = true;
       lua.lua_pop(T, 1);
       lua.lua_rawgeti(T, lua.LUA_REGISTRYINDEX, ref);

@@ -202,6 +202,13 @@ export class Table51 {
   }
 
   private rehash(extra: Key51): void {
+    if (this.asize === 0 && this.nsize === 0) {
+      // An empty table: the counts reduce to the new key alone (key 1 makes
+      // an array part of 1, anything else a single node).
+      if (extra.ai === 1) this.resize(1, 0);
+      else this.resize(0, 1);
+      return;
+    }
     let nums = numsScratch;
     numsScratch = null;
     if (nums === null) nums = new Array<number>(MAXBITS + 1);
