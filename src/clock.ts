@@ -40,6 +40,13 @@ export class VirtualClock implements Clock {
     return t;
   }
   clearTimer(handle: unknown): void { (handle as VTimer).cancelled = true; }
+  /** When the earliest pending timer fires (ms since epoch), or undefined if none. */
+  nextTimerAt(): number | undefined {
+    let at: number | undefined;
+    for (const t of this.timers) if (!t.cancelled && (at === undefined || t.at < at)) at = t.at;
+    return at === undefined ? undefined : at / 1000;
+  }
+
   /** Move time forward by ms, firing due timers in order. */
   advance(ms: number): void { this.set((this.us + ms * 1000) / 1000); }
   /** Set the absolute time (ms since epoch); may not go backwards past fired timers. */

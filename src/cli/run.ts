@@ -55,17 +55,9 @@ function repeatCount(first: string): bigint | 'invalid' | null {
   return v;
 }
 
-/** The earliest pending timer of a virtual clock, if the clock can tell. */
+/** The earliest pending timer of a virtual clock; undefined for a real clock. */
 function nextTimerAt(clock: Clock): number | null | undefined {
-  const c = clock as unknown as { nextTimerAt?: () => number | null; timers?: Array<{ at: number; cancelled: boolean }> };
-  if (typeof c.nextTimerAt === 'function') return c.nextTimerAt();
-  if (Array.isArray(c.timers)) {
-    // VirtualClock keeps timers in microseconds.
-    let best: number | null = null;
-    for (const t of c.timers) if (!t.cancelled && (best === null || t.at < best)) best = t.at;
-    return best === null ? null : best / 1000;
-  }
-  return undefined;
+  return clock instanceof VirtualClock ? clock.nextTimerAt() ?? null : undefined;
 }
 
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
