@@ -17,6 +17,8 @@ export interface ParamDef {
   immutable?: boolean;
   /** Clamp instead of rejecting (hz). */
   clamp?: boolean;
+  /** An unsigned C type: the parsed value is bounds-checked as unsigned (wrapping negatives). */
+  unsigned?: boolean;
 }
 
 const INT_MAX = 2147483647;
@@ -26,18 +28,18 @@ export const PARAMS: ParamDef[] = [
   { name: 'databases', kind: 'int', min: 1, max: INT_MAX, immutable: true },
   { name: 'busy-reply-threshold', alias: 'lua-time-limit', kind: 'int', min: 0, max: Number(LONG_MAX) },
   { name: 'hash-max-listpack-entries', alias: 'hash-max-ziplist-entries', kind: 'int', min: 0, max: Number(LONG_MAX) },
-  { name: 'hash-max-listpack-value', alias: 'hash-max-ziplist-value', kind: 'int', min: 0, max: Number(LONG_MAX) },
+  { name: 'hash-max-listpack-value', alias: 'hash-max-ziplist-value', kind: 'memory', unsigned: true, min: 0, max: Number(LONG_MAX) },
   { name: 'set-max-intset-entries', kind: 'int', min: 0, max: Number(LONG_MAX) },
   { name: 'zset-max-listpack-entries', alias: 'zset-max-ziplist-entries', kind: 'int', min: 0, max: Number(LONG_MAX) },
-  { name: 'zset-max-listpack-value', alias: 'zset-max-ziplist-value', kind: 'int', min: 0, max: Number(LONG_MAX) },
+  { name: 'zset-max-listpack-value', alias: 'zset-max-ziplist-value', kind: 'memory', unsigned: true, min: 0, max: Number(LONG_MAX) },
   { name: 'list-max-listpack-size', alias: 'list-max-ziplist-size', kind: 'int', min: -INT_MAX - 1, max: INT_MAX },
   { name: 'list-compress-depth', kind: 'int', min: 0, max: INT_MAX },
-  { name: 'hll-sparse-max-bytes', kind: 'memory', min: 0, max: Number(LONG_MAX) },
+  { name: 'hll-sparse-max-bytes', kind: 'memory', min: 0, max: Number(LONG_MAX), unsigned: true },
   { name: 'proto-max-bulk-len', kind: 'memory', min: 1048576, max: Number(LONG_MAX) },
-  { name: 'maxmemory', kind: 'memory', min: 0, max: Number(LONG_MAX) },
+  { name: 'maxmemory', kind: 'memory', min: 0, max: 18446744073709551615, unsigned: true },
   { name: 'hz', kind: 'int', min: 0, max: INT_MAX, clamp: true },
   { name: 'timeout', kind: 'int', min: 0, max: INT_MAX },
-  { name: 'maxclients', kind: 'int', min: 1, max: INT_MAX },
+  { name: 'maxclients', kind: 'int', min: 1, max: 4294967295, unsigned: true },
   { name: 'lazyfree-lazy-user-flush', kind: 'bool' },
   { name: 'lazyfree-lazy-user-del', kind: 'bool' },
   { name: 'appendonly', kind: 'bool' },
@@ -119,15 +121,17 @@ export class Config {
         return { ok: v };
       }
       case 'int': case 'memory': {
-        const n = kind === 'memory' ? parseMemory(value) : parseIntStrict(value);
+        // Memory values go through memtoull (wrapping like C); plain ones through string2ll.
+        let n = kind === 'memory' ? parseMemoryBig(value) : parseLongLongBig(value);
         if (n === null) return { error: kind === 'memory' ? 'argument must be a memory value' : "argument couldn't be parsed into an integer" };
-        let v = n;
+        if (n > 2n ** 63n - 1n) n -= 2n ** 64n;
         const min = d?.min ?? -Infinity, max = d?.max ?? Infinity;
-        if (d?.clamp) v = Math.min(Math.max(v, 1), name === 'hz' ? 500 : max);
-        else if (v < min || v > max) {
+        if (d?.clamp) return { ok: String(Math.min(Math.max(Number(n), 1), name.toLowerCase() === 'hz' ? 500 : max)) };
+        const u = d?.unsigned && n < 0n ? n + 2n ** 64n : n;
+        if (u < BigInt(Math.max(min, -9.2e18)) || Number(u) > max) {
           return { error: `argument must be between ${fmtBound(min)} and ${fmtBound(max)} inclusive` };
         }
-        return { ok: String(v) };
+        return { ok: String(u) };
       }
       default:
         return { ok: value };
@@ -141,14 +145,28 @@ function inferKind(v: string): ParamDef['kind'] {
   if (/^-?\d+$/.test(v)) return 'int';
   return 'string';
 }
-function parseIntStrict(s: string): number | null {
-  return /^-?\d+$/.test(s) && Number.isSafeInteger(Number(s)) ? Number(s) : null;
+/** Redis's string2ll: no leading zeros, no "+", no "-0", within long long. */
+function parseLongLongBig(s: string): bigint | null {
+  if (!/^(0|-?[1-9][0-9]*)$/.test(s)) return null;
+  const n = BigInt(s);
+  return n >= -(2n ** 63n) && n < 2n ** 63n ? n : null;
 }
-/** Redis's memtoull: a number with an optional k/kb/m/mb/g/gb unit (case-insensitive). */
+
+/**
+ * Redis's memtoull: digits (possibly none) with an optional b/k/kb/m/mb/g/gb unit,
+ * case-insensitive; the product wraps at 64 bits as C's unsigned arithmetic does.
+ */
+function parseMemoryBig(s: string): bigint | null {
+  const m = /^([0-9]*)(b|k|kb|m|mb|g|gb)?$/i.exec(s);
+  if (!m || m[1].length >= 128) return null;
+  const mul: Record<string, bigint> = { b: 1n, k: 1000n, kb: 1024n, m: 1000000n, mb: 1048576n, g: 1000000000n, gb: 1073741824n };
+  let v = m[1] ? BigInt(m[1]) : 0n;
+  if (v > 2n ** 64n - 1n) v = 2n ** 64n - 1n; // strtoull saturates
+  return (v * (m[2] ? mul[m[2].toLowerCase()] : 1n)) % 2n ** 64n;
+}
+
+/** memtoull as a number (null when invalid or not a safe integer). */
 export function parseMemory(s: string): number | null {
-  const m = /^(\d+)(k|kb|m|mb|g|gb)?$/i.exec(s);
-  if (!m) return null;
-  const mul: Record<string, number> = { k: 1000, kb: 1024, m: 1e6, mb: 1024 ** 2, g: 1e9, gb: 1024 ** 3 };
-  const n = Number(m[1]) * (m[2] ? mul[m[2].toLowerCase()] : 1);
-  return Number.isSafeInteger(n) ? n : null;
+  const v = parseMemoryBig(s);
+  return v === null || v > BigInt(Number.MAX_SAFE_INTEGER) ? null : Number(v);
 }

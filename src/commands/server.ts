@@ -2,39 +2,57 @@
 import { registerAll } from './registry.js';
 import { OK, array, bulk, bulks, err, int, map, NIL, verbatim, type Reply } from '../reply.js';
 import { COMMANDS, lookupCommand, lookupByFullname, allSpecs, type CommandSpec } from './table.js';
-import { getKeys } from './keyspec.js';
+import { getKeys, commandHasKeys } from './keyspec.js';
 import { globMatch } from '../util/glob.js';
 import { arityOk } from '../executor.js';
 import type { Ctx } from '../context.js';
 import { infoText } from './info.js';
 import './debug.js';
 
+/**
+ * CONFIG GET: exact names are answered under the name as given; patterns match
+ * every name, aliases included (Redis 7.0 lists an alias beside its parameter).
+ */
 function configGet(ctx: Ctx, argv: string[]): Reply {
-  const seen = new Set<string>();
-  const out: Array<[Reply, Reply]> = [];
-  const entries = ctx.server.config.entries();
+  const cfg = ctx.server.config;
+  const matches = new Map<string, [string, string]>();
+  const entries = cfg.entries();
   for (let i = 2; i < argv.length; i++) {
-    const pat = argv[i].toLowerCase();
-    for (const [k, v] of entries) {
-      if (seen.has(k)) continue;
-      if (k === pat || globMatch(pat, k, true)) { seen.add(k); out.push([bulk(k), bulk(v)]); }
+    const arg = argv[i];
+    if (!/[[*?]/.test(arg)) {
+      const v = cfg.get(arg);
+      if (v !== undefined && !matches.has(arg.toLowerCase())) matches.set(arg.toLowerCase(), [arg, v]);
+      continue;
+    }
+    for (const [name, v] of entries) {
+      if (matches.has(name)) continue;
+      if (globMatch(arg, name, true)) matches.set(name, [name, v]);
     }
   }
-  return map(out);
+  return map([...matches.values()].map(([k, v]) => [bulk(k), bulk(v)]));
 }
 
 function configSet(ctx: Ctx, argv: string[]): Reply {
-  if (argv.length % 2 !== 0) return err("ERR wrong number of arguments for 'config|set' command");
+  if (argv.length % 2 !== 0) return err('ERR syntax error');
   const cfg = ctx.server.config;
   const updates: Array<[string, string]> = [];
+  // First pass as Redis: the first unknown name wins over any other error; otherwise
+  // the first immutable or duplicate parameter.
   const names = new Set<string>();
+  let firstErr: Reply | undefined;
   for (let i = 2; i < argv.length; i += 2) {
     const name = argv[i];
-    if (cfg.get(name) === undefined) return err(`ERR Unknown option or number of arguments for CONFIG SET - '${name}'`);
+    if (cfg.get(name) === undefined) {
+      if (!firstErr) return err(`ERR Unknown option or number of arguments for CONFIG SET - '${name}'`);
+      continue;
+    }
+    if (firstErr) continue;
     const lname = name.toLowerCase();
-    if (names.has(lname)) return err(`ERR CONFIG SET failed (possibly related to argument '${name}') - duplicate parameter`);
+    if (cfg.def(name)?.immutable) firstErr = err(`ERR CONFIG SET failed (possibly related to argument '${name}') - can't set immutable config`);
+    else if (names.has(lname)) firstErr = err(`ERR CONFIG SET failed (possibly related to argument '${name}') - duplicate parameter`);
     names.add(lname);
   }
+  if (firstErr) return firstErr;
   for (let i = 2; i < argv.length; i += 2) {
     const v = cfg.validate(argv[i], argv[i + 1]);
     if ('error' in v) return err(`ERR CONFIG SET failed (possibly related to argument '${argv[i]}') - ${v.error}`);
@@ -71,14 +89,17 @@ function commandList(argv: string[]): Reply {
   return bulks(specs.filter(pred).map((s) => s.fullname));
 }
 
+/** COMMAND GETKEYS / GETKEYSANDFLAGS, checks in Redis's order: lookup, has keys, arity. */
 function commandGetKeys(argv: string[], withFlags: boolean): Reply {
   const args = argv.slice(2);
   const spec = lookupCommand(args);
   if (!spec) return err('ERR Invalid command specified');
+  if (!commandHasKeys(spec)) return err('ERR The command has no key arguments');
   if (!arityOk(spec, args.length)) return err('ERR Invalid number of arguments specified for command');
   const keys = getKeys(spec, args);
-  if (keys === null) return err('ERR Invalid arguments specified for command');
-  if (keys.length === 0) return err(spec.flags.has('movablekeys') || spec.firstKey ? 'ERR Invalid arguments specified for command' : 'ERR The command has no key arguments');
+  if (keys.length === 0) {
+    return spec.flags.has('no_mandatory_keys') ? array([]) : err('ERR Invalid arguments specified for command');
+  }
   if (!withFlags) return bulks(keys.map((k) => args[k.pos]));
   return array(keys.map((k) => array([bulk(args[k.pos]), { t: 'set', v: k.flags.map((f) => ({ t: 'status', v: f }) as Reply) }])));
 }
