@@ -231,12 +231,21 @@ function sortGeneric(ctx: Ctx, argv: string[], readonly: boolean): Reply {
  * the member->score pairs so it does not depend on the zset module's internals.
  */
 function zsetMembersByRank(z: RValue): string[] {
-  const v = (z as { v: unknown }).v as { dict?: unknown } | Map<string, number>;
-  const dict = v instanceof Map ? v : v && v.dict instanceof Map ? v.dict as Map<string, number> : null;
+  const dict = memberScoreMap((z as { v: unknown }).v);
   if (!dict) throw new Error('unknown sorted set representation');
   const pairs = [...dict.entries()];
   pairs.sort((a, b) => (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : binary(a[0], b[0])));
   return pairs.map((p) => p[0]);
+}
+
+/** The member->score Map of a zset value: the value itself or its (first) Map-valued field. */
+function memberScoreMap(v: unknown): Map<string, number> | null {
+  if (v instanceof Map) return v as Map<string, number>;
+  if (typeof v !== 'object' || v === null) return null;
+  const o = v as Record<string, unknown>;
+  if (o.dict instanceof Map) return o.dict as Map<string, number>;
+  for (const k of Object.keys(o)) if (o[k] instanceof Map) return o[k] as Map<string, number>;
+  return null;
 }
 
 const minB = (a: bigint, b: bigint) => (a < b ? a : b);
