@@ -86,4 +86,17 @@ describe('SORT', () => {
     c.callSync('SET', 'w_x', '3');
     expect(c.callSync('SORT', 's', 'BY', 'w_*')).toEqual(['1', 'x']);
   });
+
+  it('walks a sorted set in rank order with BY constant and converts listpack to skiplist', () => {
+    const sim = newSim();
+    const c = sim.connect();
+    const z = { type: 'zset' as const, v: new Map([['c', 3], ['a', 1], ['bb', 2], ['b', 2], ['ten', 10]]), enc: 'listpack' as const, lru: 0 };
+    sim.dbs[0].add('z', z);
+    expect(c.callSync('SORT', 'z', 'BY', 'nosort')).toEqual(['a', 'b', 'bb', 'c', 'ten']);
+    expect(z.enc).toBe('skiplist');
+    expect(c.callSync('SORT', 'z', 'BY', 'nosort', 'DESC', 'LIMIT', '1', '2')).toEqual(['c', 'bb']);
+    expect(c.callSync('SORT', 'z', 'BY', 'nosort', 'LIMIT', '4', '10')).toEqual(['ten']);
+    expect(c.callSync('SORT', 'z', 'ALPHA', 'DESC')).toEqual(['ten', 'c', 'bb', 'b', 'a']);
+    expect(c.callSync('EVAL', "return redis.call('sort', KEYS[1], 'by', 'nosort')", '1', 'z')).toEqual(['a', 'b', 'bb', 'c', 'ten']);
+  });
 });
