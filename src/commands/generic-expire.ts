@@ -54,7 +54,7 @@ export function parseSetExpire(ctx: Ctx, arg: string, seconds: boolean, relative
   if (ms <= 0n || (seconds && ms > LLONG_MAX / 1000n)) return errExpireTime(ctx);
   if (seconds) ms *= 1000n;
   if (relative) {
-    ms += BigInt(ctx.server.now());
+    ms += BigInt(ctx.server.clock.now());
     if (ms > LLONG_MAX) return errExpireTime(ctx); // C wraps to a negative value
   }
   return ms;

@@ -60,7 +60,7 @@ function expireGeneric(ctx: Ctx, argv: string[], relative: boolean, seconds: boo
     if (when > LLONG_MAX / 1000n || when < LLONG_MIN / 1000n) return errExpireTime(ctx);
     when *= 1000n;
   }
-  const base = relative ? BigInt(ctx.server.now()) : 0n;
+  const base = relative ? BigInt(ctx.server.clock.now()) : 0n;
   if (when > LLONG_MAX - base) return errExpireTime(ctx);
   when += base;
   if (!ctx.db.lookupWrite(key)) return ZERO;
@@ -71,7 +71,7 @@ function expireGeneric(ctx: Ctx, argv: string[], relative: boolean, seconds: boo
     if ((flags & GT) && (cur === undefined || when <= cur)) return ZERO;
     if ((flags & LT) && cur !== undefined && when >= cur) return ZERO;
   }
-  if (when <= BigInt(ctx.server.now())) {
+  if (when <= BigInt(ctx.server.clock.now())) {
     ctx.db.delete(key);
     return ONE;
   }
@@ -84,7 +84,7 @@ function ttlGeneric(ctx: Ctx, key: string, ms: boolean, abs: boolean): Reply {
   if (!lookupNoTouch(ctx, key)) return int(-2);
   const when = getExpireExact(ctx.db, key);
   if (when === undefined) return int(-1);
-  let ttl = abs ? when : when - BigInt(ctx.server.now());
+  let ttl = abs ? when : when - BigInt(ctx.server.clock.now());
   if (ttl < 0n) ttl = 0n;
   return toInt(ms ? ttl : (ttl + 500n) / 1000n);
 }

@@ -169,7 +169,7 @@ registerAll({
     const when = expireOf(ctx, a);
     if (isReply(when)) return when;
     const reply = bulk(o.v);
-    if ((a.flags & (EXAT | PXAT)) && when !== null && when <= BigInt(ctx.server.now())) {
+    if ((a.flags & (EXAT | PXAT)) && when !== null && when <= BigInt(ctx.server.clock.now())) {
       ctx.db.delete(key);
     } else if (when !== null) {
       setExpireExact(ctx.db, key, when);
