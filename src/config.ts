@@ -61,6 +61,7 @@ const DEFAULTS: Record<string, string> = loadDefaults();
 
 export class Config {
   private readonly values = new Map<string, string>();
+  private readonly numCache = new Map<string, number>();
   private readonly defs = new Map<string, ParamDef>();
   /** alias -> canonical name */
   private readonly aliases = new Map<string, string>();
@@ -88,10 +89,15 @@ export class Config {
   }
   def(name: string): ParamDef | undefined { const c = this.canonical(name); return c ? this.defs.get(c) : undefined; }
   get(name: string): string | undefined { const c = this.canonical(name); return c ? this.values.get(c) : undefined; }
-  getNumber(name: string): number { return Number(this.get(name) ?? 0); }
+  /** Numeric value; cached because hot paths (scripts, encodings) read limits on every call. */
+  getNumber(name: string): number {
+    let n = this.numCache.get(name);
+    if (n === undefined) { n = Number(this.get(name) ?? 0); this.numCache.set(name, n); }
+    return n;
+  }
   getBool(name: string): boolean { return this.get(name) === 'yes'; }
   /** Set without validation (validation lives in validate()). */
-  setRaw(name: string, value: string): void { const c = this.canonical(name); if (c) this.values.set(c, value); }
+  setRaw(name: string, value: string): void { const c = this.canonical(name); if (c) { this.values.set(c, value); this.numCache.clear(); } }
 
   /** Every parameter with its value, plus aliases (CONFIG GET matches both names). */
   entries(): Array<[string, string]> {

@@ -128,7 +128,7 @@ export class RedSim {
     if (this.activeExpireTimer) return;
     const tick = () => {
       this.activeExpireTimer = this.clock.setTimer(1000 / Math.max(1, this.config.getNumber('hz')), tick);
-      if (this.busy) return;
+      if (this.busy || this.ext.activeExpireDisabled) return;
       for (const db of this.dbs) db.activeExpire(1000);
       this.blocking.serveReady();
     };
