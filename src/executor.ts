@@ -9,7 +9,7 @@ import type { Client } from './client.js';
 import type { Reply } from './reply.js';
 import { err, QUEUED } from './reply.js';
 import { lookupCommand, COMMANDS, type CommandSpec } from './commands/table.js';
-import { HANDLERS, unsupportedReply } from './commands/registry.js';
+import { HANDLERS, unsupportedReply, type Handler } from './commands/registry.js';
 import type { Ctx } from './context.js';
 import { discardTransaction } from './commands/transactions.js';
 
@@ -76,7 +76,9 @@ function debugAllowed(server: RedSim, client: Client): boolean {
 }
 
 export function execute(server: RedSim, client: Client, argv: string[]): Reply | Promise<Reply> {
-  client.lastInteraction = server.clock.now();
+  // One clock read per command: it is both the interaction time and the command time.
+  const now = server.clock.now();
+  client.lastInteraction = now;
   const spec = lookupCommand(argv);
   // Like c->lastcmd: set at lookup, even when the command is then rejected.
   client.lastCommand = spec ? spec.fullname : 'NULL';
@@ -92,13 +94,23 @@ export function execute(server: RedSim, client: Client, argv: string[]): Reply |
     if (!client.dirtyExec && !client.dirtyCas) client.queue.push({ spec, argv });
     return QUEUED;
   }
-  return call(server, client, spec, argv, { inExec: false, inScript: false });
+  return call(server, client, spec, argv, TOP_LEVEL, now);
 }
+
+const TOP_LEVEL = { inExec: false, inScript: false };
 
 function statFor(server: RedSim, spec: CommandSpec) {
   let s = server.stats.calls.get(spec.fullname);
   if (!s) { s = { calls: 0, usec: 0, rejected: 0, failed: 0 }; server.stats.calls.set(spec.fullname, s); }
   return s;
+}
+
+/** Handlers resolved once per spec (the registry is complete once modules are loaded). */
+const handlerCache = new WeakMap<CommandSpec, Handler | null>();
+function handlerOf(spec: CommandSpec): Handler | null {
+  let h = handlerCache.get(spec);
+  if (h === undefined) { h = HANDLERS.get(spec.fullname) ?? null; handlerCache.set(spec, h); }
+  return h;
 }
 
 /**
@@ -107,10 +119,10 @@ function statFor(server: RedSim, spec: CommandSpec) {
  * the outermost call returns.
  */
 export function call(server: RedSim, client: Client, spec: CommandSpec, argv: string[],
-  mode: { inExec: boolean; inScript: boolean }): Reply | Promise<Reply> {
-  const handler = HANDLERS.get(spec.fullname);
+  mode: { inExec: boolean; inScript: boolean }, now?: number): Reply | Promise<Reply> {
+  const handler = handlerOf(spec);
   const outer = server.callDepth === 0;
-  if (outer) server.cmdTime = server.clock.now();
+  if (outer) server.cmdTime = now ?? server.clock.now();
   server.callDepth++;
   const ctx: Ctx = {
     server, client, db: client.db, spec,

@@ -61,10 +61,8 @@ export function lookupForBitWrite(ctx: Ctx, key: string, maxBit: number): BitTar
  */
 export function storeCreated(ctx: Ctx, key: string, sv: StringValue, signal: boolean): void {
   if (signal) { ctx.db.add(key, sv); return; }
-  // dbAdd without signalModifiedKey: e.g. BITFIELD ... OVERFLOW FAIL creating the key
-  // does not dirty WATCHers in Redis. Strings never wake blocked clients.
-  sv.lru = ctx.server.now();
-  ctx.db.data.set(key, sv);
+  // e.g. BITFIELD ... OVERFLOW FAIL creating the key does not dirty WATCHers in Redis.
+  ctx.db.addUnsignalled(key, sv);
 }
 
 const POP8 = new Uint8Array(256);

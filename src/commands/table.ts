@@ -99,8 +99,14 @@ export function allSpecs(): CommandSpec[] {
 }
 
 /** Redis's lookupCommand: argv[0] (and argv[1] for container commands), case-insensitive. */
+const byRawName = new Map<string, CommandSpec | undefined>();
 export function lookupCommand(argv: string[]): CommandSpec | undefined {
-  const base = COMMANDS.get(argv[0].toLowerCase());
+  // Clients send the same spellings over and over ('SET', 'set'): memoize the case fold.
+  let base = byRawName.get(argv[0]);
+  if (base === undefined) {
+    base = COMMANDS.get(argv[0].toLowerCase());
+    if (base && byRawName.size < 4096) byRawName.set(argv[0], base);
+  }
   if (!base || !base.subcommands || argv.length === 1) return base;
   return base.subcommands.get(argv[1].toLowerCase());
 }

@@ -78,6 +78,17 @@ export class Database {
   }
 
   /**
+   * Redis's bare dbAdd: add a new key without signalling WATCH, for the rare command
+   * that creates a key and then changes nothing (BITFIELD ... OVERFLOW FAIL).
+   * List/zset keys still wake blocked clients, as dbAdd does.
+   */
+  addUnsignalled(key: string, val: RValue): void {
+    val.lru = this.hooks.now();
+    this.data.set(key, val);
+    if (val.type === 'list' || val.type === 'zset') this.hooks.signalReady(this, key);
+  }
+
+  /**
    * Redis's setKey: overwrite or add; drops the TTL unless keepTtl.
    * Signals the modification.
    */

@@ -5,15 +5,21 @@
  */
 const ASCII = /^[\x00-\x7f]*$/;
 
+function isAscii(s: string): boolean {
+  if (s.length > 64) return ASCII.test(s);
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return false;
+  return true;
+}
+
 /** JS (UTF-16) text -> byte string (UTF-8 bytes, one char per byte). */
 export function fromText(s: string): string {
-  if (ASCII.test(s)) return s;
+  if (isAscii(s)) return s;
   return Buffer.from(s, 'utf8').toString('latin1');
 }
 
 /** byte string -> JS text, decoding the bytes as UTF-8. */
 export function toText(b: string): string {
-  if (ASCII.test(b)) return b;
+  if (isAscii(b)) return b;
   return Buffer.from(b, 'latin1').toString('utf8');
 }
 
