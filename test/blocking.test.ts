@@ -276,3 +276,41 @@ describe('blocking: timeouts, MULTI, unblock, disconnect', () => {
     expect(sim.blocking.timeoutTableCount).toBe(0);
   });
 });
+
+describe('blocking over the RESP server (real clock)', () => {
+  it('a blocked client does not hold up others; served, timed out and disconnected waits', async () => {
+    const { Redis } = await import('ioredis');
+    const { RedSimServer } = await import('../src/net/server.js');
+    const sim = new RedSim({ seed: 1 });
+    const server = new RedSimServer(sim);
+    const { port } = await server.listen({ port: 0 });
+    const opts = { port, host: '127.0.0.1', lazyConnect: false, maxRetriesPerRequest: 0 };
+    const a = new Redis(opts);
+    const b = new Redis(opts);
+    const c = new Redis(opts);
+    try {
+      const pb = b.blpop('q', 0);
+      // Pipelined behind the blocked command on the same connection.
+      const pb2 = b.llen('q');
+      while (sim.blocking.blockedCount === 0) await new Promise((r) => setTimeout(r, 5));
+      expect(await a.ping()).toBe('PONG');
+      expect(await a.rpush('q', 'x', 'y')).toBe(2);
+      expect(await pb).toEqual(['q', 'x']);
+      expect(await pb2).toBe(1);
+      // A real timeout: the reply is a null array.
+      expect(await c.brpop('nothing', 0.02)).toBeNull();
+      // A disconnect while blocked removes the wait.
+      void c.blpop('gone', 0).catch(() => {});
+      while (sim.blocking.blockedCount === 0) await new Promise((r) => setTimeout(r, 5));
+      c.disconnect();
+      while (sim.blocking.blockedCount !== 0) await new Promise((r) => setTimeout(r, 5));
+      await a.rpush('gone', 'kept');
+      expect(await a.lrange('gone', 0, -1)).toEqual(['kept']);
+    } finally {
+      a.disconnect();
+      b.disconnect();
+      c.disconnect();
+      await server.close();
+    }
+  });
+});
