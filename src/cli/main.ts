@@ -1,15 +1,24 @@
 #!/usr/bin/env node
 /**
- * The `redsim` command: `redsim serve` (a RESP server on TCP) and
- * `redsim run [FILE]` (a redis-cli-like batch session against one instance).
+ * The `redsim` command: `redsim serve` (a RESP server on TCP),
+ * `redsim run [FILE]` (a redis-cli-like batch session against one instance),
+ * `redsim repl` (an interactive shell with several clients),
+ * `redsim replay FILE` (deterministic replay of a MONITOR trace or an AOF) and
+ * `redsim check-script FILE` (static checks of a Lua script).
  */
-import { readFileSync, existsSync, realpathSync } from 'node:fs';
+import { readFileSync, existsSync, realpathSync, openSync, readSync, closeSync } from 'node:fs';
+import { createInterface, clearLine, cursorTo } from 'node:readline';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { RedSim, type RedSimOptions } from '../server.js';
 import { RedSimServer } from '../net/server.js';
 import { runScript, type RunOptions } from './run.js';
+import { ReplSession, type ReplOptions } from './repl.js';
+import { replay, readTrace, detectFormat, keyspaceDigest, type ReplayOptions, type TraceFormat } from '../replay/replay.js';
+import { checkScript } from '../scripting/static-check.js';
+import { parseEvalShebang, SCRIPT_FLAG } from '../scripting/shebang.js';
+import { fromText } from '../util/bytes.js';
 
 function packageVersion(): string {
   // dist/src/cli/main.js and src/cli/main.ts sit at different depths.
@@ -103,7 +112,122 @@ export function buildProgram(): Command {
       });
     });
 
+  program
+    .command('repl')
+    .description('interactive redis-cli-like shell with several clients side by side (:help inside)')
+    .addOption(new Option('--resp <version>', 'protocol version (redis-cli -3)').choices(['2', '3']).default('2'))
+    .option('--seed <n>', 'seed for the random source', intArg('seed', -(2 ** 53), 2 ** 53))
+    .option('--virtual-time <ms>', 'run on a virtual clock starting at this time (ms since the epoch); :time moves it', intArg('virtual-time', 0, 2 ** 53))
+    .option('--config <name=value>', 'configuration override (repeatable)', collectConfig, {})
+    .action(async (o: { resp: string; seed?: number; virtualTime?: number; config: Record<string, string> }) => {
+      const opts: ReplOptions = { resp: o.resp === '3' ? 3 : 2, sim: { config: o.config } };
+      if (o.seed !== undefined) opts.seed = o.seed;
+      if (o.virtualTime !== undefined) opts.virtualTime = o.virtualTime;
+      await runRepl(opts);
+    });
+
+  program
+    .command('replay')
+    .description('replay a MONITOR trace or an AOF on a virtual clock, deterministically')
+    .argument('<file>', 'trace file: MONITOR output, an .aof file, or a 7.0 AOF manifest')
+    .addOption(new Option('--format <format>', 'trace format (default: guessed from the first byte)').choices(['monitor', 'aof']))
+    .option('--seed <n>', 'seed for the random source', intArg('seed', -(2 ** 53), 2 ** 53), 0)
+    .option('--virtual-time <ms>', 'clock start (ms since the epoch); default: the first timestamp of the trace', intArg('virtual-time', 0, 2 ** 53))
+    .addOption(new Option('--print <what>', 'print each command and its reply, or nothing').choices(['replies', 'none']).default('none'))
+    .option('--digest', 'print a SHA1 digest of the final keyspace')
+    .option('--config <name=value>', 'configuration override (repeatable)', collectConfig, {})
+    .action(async (file: string, o: { format?: TraceFormat; seed: number; virtualTime?: number; print: 'replies' | 'none'; digest?: boolean; config: Record<string, string> }) => {
+      const format = o.format ?? detectFormat(readHead(file));
+      const { entries, warnings } = readTrace(file, format);
+      for (const w of warnings) process.stderr.write(`redsim replay: ${file}: ${w}\n`);
+      const opts: ReplayOptions = { seed: o.seed, print: o.print, sim: { config: o.config } };
+      if (o.virtualTime !== undefined) opts.startMs = o.virtualTime;
+      const out = (bytes: string) => process.stdout.write(Buffer.from(bytes, 'latin1'));
+      // Output piped into `head` and the like: stop quietly when the reader goes away.
+      process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+        if (e.code === 'EPIPE') process.exit(0);
+        throw e;
+      });
+      const res = await replay(entries, opts, out);
+      if (o.digest) {
+        const d = keyspaceDigest(res.sim);
+        out(`keyspace digest sha1:${d.sha1} keys=${d.keys}\n`);
+      }
+      process.stderr.write(`redsim replay: ${res.commands} commands from ${res.clients} client(s), ${res.errors} error replies` +
+        (res.stillBlocked ? `, ${res.stillBlocked} client(s) still blocked` : '') + '\n');
+      res.sim.stop();
+    });
+
+  program
+    .command('check-script')
+    .description('static checks of a Lua script for Redis 7.0 EVAL (FILE:LINE:COL: severity: message)')
+    .argument('<file>', 'Lua script')
+    .option('--ro', 'the script will run with EVAL_RO (or declares no-writes): flag write commands')
+    .action((file: string, o: { ro?: boolean }) => {
+      const source = readFileSync(file, 'utf8');
+      // A `#!lua flags=no-writes` shebang makes the script read-only too.
+      const sb = source.startsWith('#!') ? parseEvalShebang(fromText(source)) : null;
+      const readOnly = !!o.ro || (sb !== null && sb.ok && (sb.flags & SCRIPT_FLAG.NO_WRITES) !== 0);
+      const findings = checkScript(source, { readOnly });
+      if (sb !== null && !sb.ok) findings.unshift({ line: 1, column: 0, severity: 'error', message: `shebang: "ERR ${sb.err}"` });
+      for (const f of findings) {
+        process.stdout.write(`${file}:${f.line}:${f.column + 1}: ${f.severity}: ${f.message}\n`);
+      }
+      if (findings.some((f) => f.severity === 'error')) process.exitCode = 1;
+    });
+
   return program;
+}
+
+/** The first bytes of a file, to guess its format. */
+function readHead(file: string): Buffer {
+  const fd = openSync(file, 'r');
+  try {
+    const b = Buffer.alloc(16);
+    return b.subarray(0, readSync(fd, b, 0, 16, 0));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * The REPL on stdin/stdout. On a terminal: prompt, line editing, and late
+ * replies printed above the prompt. Piped: bytes in, replies out, no prompt.
+ */
+async function runRepl(opts: ReplOptions): Promise<void> {
+  const session = new ReplSession(opts);
+  const tty = !!process.stdin.isTTY && !!process.stdout.isTTY;
+  const write = (bytes: string) => process.stdout.write(Buffer.from(bytes, 'latin1'));
+  // Piped input is read as bytes (one char per byte); typed input is text.
+  if (!tty) process.stdin.setEncoding('latin1');
+  const rl = createInterface({ input: process.stdin, output: tty ? process.stdout : undefined, terminal: tty });
+  session.onAsync = (bytes) => {
+    if (!tty) return write(bytes);
+    clearLine(process.stdout, 0);
+    cursorTo(process.stdout, 0);
+    write(bytes);
+    rl.prompt(true);
+  };
+  if (tty) {
+    write('redsim repl: redis-cli syntax; @NAME sends from another client; :help for more\n');
+    rl.setPrompt(session.prompt());
+    rl.prompt();
+  }
+  try {
+    for await (const line of rl) {
+      const { out, quit } = await session.line(tty ? fromText(line) : line);
+      write(out);
+      if (quit) break;
+      if (tty) {
+        rl.setPrompt(session.prompt());
+        rl.prompt();
+      }
+    }
+  } finally {
+    rl.close();
+    session.onAsync = () => {};
+    session.close();
+  }
 }
 
 /** True when this file is the program being run (bin symlinks resolved), not an import. */

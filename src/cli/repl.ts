@@ -1,0 +1,225 @@
+/**
+ * `redsim repl`: a redis-cli-like shell on one in-process RedSim, with several
+ * clients side by side, for learning transactions, WATCH, blocking and
+ * scripting semantics.
+ *
+ * ReplSession holds everything but the terminal: it takes one input line (a
+ * byte string) and returns what to print, so it is testable without a TTY.
+ * Output that arrives later (the reply of a blocked command) goes to `onAsync`,
+ * or, when it arrives while a line is being handled, after that line's output.
+ */
+import { RedSim, type RedSimOptions } from '../server.js';
+import { VirtualClock } from '../clock.js';
+import type { Client } from '../client.js';
+import type { Reply } from '../reply.js';
+import { renderReply, renderReplyRaw, reprBytes } from '../resp/render.js';
+import { splitArgBytes } from './split.js';
+
+export interface ReplOptions {
+  resp?: 2 | 3;
+  seed?: number;
+  /** Run on a virtual clock starting at this time (ms since the epoch); `:time` moves it. */
+  virtualTime?: number;
+  sim?: RedSimOptions;
+}
+
+interface ReplClient {
+  name: string;
+  client: Client;
+  /** The command it is blocked in, for messages. */
+  blockedOn: string | null;
+}
+
+export const REPL_HELP = [
+  'REPL commands (anything else is sent to the server, redis-cli syntax):',
+  '  @NAME <command>   send <command> from client NAME (created on first use)',
+  '  :use NAME         make NAME the default client (created on first use)',
+  '  :clients          list clients: db, MULTI queue, watched keys, blocked state',
+  '  :time             show the virtual time (with --virtual-time)',
+  '  :time +MS         advance the virtual clock by MS milliseconds, firing timeouts',
+  '  :time MS          set the virtual clock to MS (ms since the epoch, not backwards)',
+  '  :help             this list',
+  '  quit, exit        leave',
+  'A blocked command (BLPOP...) prints (blocked); its reply is printed later,',
+  'prefixed with the client name, when another client or a timeout releases it.',
+].join('\n') + '\n';
+
+const NAME_RE = /^[A-Za-z0-9_.-]+$/;
+
+/** Commands redis-cli shows with its raw formatter even on a terminal. */
+function isRawOutput(argv: string[]): boolean {
+  const cmd = argv[0].toLowerCase();
+  const sub = (argv[1] ?? '').toLowerCase();
+  if (cmd === 'info' || cmd === 'lolwut') return true;
+  if (cmd === 'client' && (sub === 'list' || sub === 'info')) return true;
+  if (cmd === 'memory' && (sub === 'doctor' || sub === 'malloc-stats')) return true;
+  if (cmd === 'latency' && sub === 'doctor' && argv.length === 2) return true;
+  return false;
+}
+
+const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+export class ReplSession {
+  readonly sim: RedSim;
+  /** Receives output that arrives while no line is being handled. */
+  onAsync: (bytes: string) => void = () => {};
+  private readonly clients = new Map<string, ReplClient>();
+  private current = 'A';
+  private handling = false;
+  private held = '';
+  private readonly resp: 2 | 3;
+  private nextPort = 50001;
+
+  constructor(opts: ReplOptions = {}) {
+    const simOpts: RedSimOptions = { ...opts.sim };
+    if (opts.seed !== undefined) simOpts.seed = opts.seed;
+    if (opts.virtualTime !== undefined) simOpts.clock = new VirtualClock(opts.virtualTime);
+    this.sim = new RedSim(simOpts);
+    this.resp = opts.resp ?? 2;
+    this.client('A');
+  }
+
+  /** The prompt redis-cli would show for the current client, with its name first. */
+  prompt(): string {
+    const c = this.client(this.current).client;
+    return `${this.current} 127.0.0.1:6379${c.db.id !== 0 ? `[${c.db.id}]` : ''}${c.multi ? '(TX)' : ''}> `;
+  }
+
+  /** Handle one input line (a byte string). Returns the bytes to print and whether to quit. */
+  async line(input: string): Promise<{ out: string; quit: boolean }> {
+    this.handling = true;
+    try {
+      const r = await this.dispatch(input.endsWith('\r') ? input.slice(0, -1) : input);
+      await tick(); // replies released by this line come right after it
+      return { out: r.out + this.takeHeld(), quit: r.quit };
+    } finally {
+      this.handling = false;
+    }
+  }
+
+  close(): void {
+    this.sim.stop();
+  }
+
+  private takeHeld(): string {
+    const s = this.held;
+    this.held = '';
+    return s;
+  }
+
+  private emit(bytes: string): void {
+    if (this.handling) this.held += bytes;
+    else this.onAsync(bytes);
+  }
+
+  /** Get (or connect) a client by name. A client closed by QUIT/CLIENT KILL reconnects. */
+  private client(name: string): ReplClient {
+    let rc = this.clients.get(name);
+    if (!rc || rc.client.closed) {
+      const client = this.sim.createClient({ addr: `127.0.0.1:${this.nextPort++}`, laddr: '127.0.0.1:6379' });
+      // redis-cli -3 says HELLO 3 on connect and prints nothing of it.
+      if (this.resp === 3) this.sim.execute(client, ['HELLO', '3']);
+      rc = { name, client, blockedOn: null };
+      this.clients.set(name, rc);
+    }
+    return rc;
+  }
+
+  private async dispatch(line: string): Promise<{ out: string; quit: boolean }> {
+    const trimmed = line.trim();
+    if (trimmed === '' || trimmed.startsWith('#')) return { out: '', quit: false };
+    if (trimmed.startsWith(':')) return { out: this.replCommand(trimmed), quit: false };
+    let name = this.current;
+    let rest = line;
+    if (trimmed.startsWith('@')) {
+      const m = /^@(\S*)\s*([\s\S]*)$/.exec(trimmed)!;
+      if (!NAME_RE.test(m[1])) return { out: `bad client name '@${m[1]}' (letters, digits, _ . -)\n`, quit: false };
+      name = m[1];
+      rest = m[2];
+    }
+    const argv = splitArgBytes(rest);
+    if (argv === null) return { out: 'Invalid argument(s)\n', quit: false };
+    const rc = this.client(name);
+    if (argv.length === 0) return { out: '', quit: false };
+    const first = argv[0].toLowerCase();
+    if (first === 'quit' || first === 'exit') return { out: '', quit: true };
+    if (rc.client.blocked) {
+      return { out: `client ${name} is blocked in ${rc.blockedOn}: send from another client (@NAME ...) or wait for its reply\n`, quit: false };
+    }
+    return { out: await this.send(rc, argv), quit: false };
+  }
+
+  private render(rc: ReplClient, argv: string[], r: Reply): string {
+    return isRawOutput(argv) ? renderReplyRaw(r, rc.client.resp) : renderReply(r, rc.client.resp);
+  }
+
+  private async send(rc: ReplClient, argv: string[]): Promise<string> {
+    const r = this.sim.execute(rc.client, argv);
+    if (!(r instanceof Promise)) return this.render(rc, argv, r);
+    if (!rc.client.blocked) return this.render(rc, argv, await r); // a long script yielding: it ends by itself
+    rc.blockedOn = argv.map(reprBytes).join(' ');
+    void r.then((reply) => {
+      rc.blockedOn = null;
+      const prefix = `${rc.name}: `;
+      const text = this.render(rc, argv, reply);
+      // Continuation lines line up under the first one.
+      const indented = text.replace(/\n(?=.)/g, '\n' + ' '.repeat(prefix.length));
+      this.emit(prefix + indented);
+    });
+    return '(blocked)\n';
+  }
+
+  private replCommand(line: string): string {
+    const [cmd, ...args] = line.split(/\s+/);
+    switch (cmd.toLowerCase()) {
+      case ':help':
+        return REPL_HELP;
+      case ':use': {
+        const name = args[0] ?? '';
+        if (args.length !== 1 || !NAME_RE.test(name)) return 'usage: :use NAME\n';
+        this.current = name;
+        this.client(name);
+        return '';
+      }
+      case ':clients':
+        return this.listClients();
+      case ':time':
+        return this.time(args);
+      default:
+        return `unknown REPL command '${cmd}' (:help lists them)\n`;
+    }
+  }
+
+  private listClients(): string {
+    let out = '';
+    const width = Math.max(...[...this.clients.keys()].map((n) => n.length));
+    for (const [name, rc] of this.clients) {
+      const c = rc.client;
+      if (c.closed) continue;
+      const parts = [`id=${c.id}`, `db=${c.db.id}`];
+      if (c.multi) parts.push(`MULTI queued=${c.queue.length}${c.dirtyExec ? ' (a command was rejected: EXEC will abort)' : ''}`);
+      else parts.push('no MULTI');
+      if (c.watched.length > 0) {
+        parts.push('WATCH ' + c.watched.map((w) => (w.db.id === c.db.id ? '' : `${w.db.id}:`) + reprBytes(w.key)).join(' '));
+        if (c.dirtyCas) parts.push('(a watched key changed: EXEC will fail)');
+      }
+      if (c.blocked) parts.push(`blocked in ${rc.blockedOn}`);
+      out += `${name === this.current ? '*' : ' '} ${name.padEnd(width)}  ${parts.join('  ')}\n`;
+    }
+    return out;
+  }
+
+  private time(args: string[]): string {
+    const clock = this.sim.clock;
+    if (!(clock instanceof VirtualClock)) return 'virtual time is off: start the REPL with --virtual-time MS\n';
+    const show = () => `virtual time ${clock.now()} ms (${new Date(clock.now()).toISOString()})\n`;
+    if (args.length === 0) return show();
+    const m = /^(\+?)([0-9]+)$/.exec(args[0]);
+    if (args.length !== 1 || !m) return 'usage: :time [+MS | MS]\n';
+    const n = Number(m[2]);
+    if (m[1] === '+') clock.advance(n);
+    else if (n * 1000 < clock.nowUs()) return 'the virtual clock does not go backwards\n';
+    else clock.set(n);
+    return show();
+  }
+}

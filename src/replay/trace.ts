@@ -1,0 +1,20 @@
+/** What trace readers (monitor.ts, aof.ts) hand to the replayer (replay.ts). */
+
+export interface TraceEntry {
+  /** 1-based line (MONITOR) or command number (AOF) in the source, for messages. */
+  line: number;
+  /** Which connection sent it (MONITOR: the client address; AOF: one loader client). */
+  client: string;
+  /** The db the command ran in, when the trace says (MONITOR): selected first if it differs. */
+  db?: number;
+  /** Set the virtual clock to this time (µs since the epoch) before running it. */
+  timeUs?: number;
+  /** The command, byte strings. */
+  argv: string[];
+}
+
+export class TraceError extends Error {
+  constructor(readonly line: number, message: string) {
+    super(`line ${line}: ${message}`);
+  }
+}
