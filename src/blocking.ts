@@ -195,10 +195,9 @@ export class BlockingManager {
       }
     }
     w.client.blocked = null;
+    // No serveReady here: CLIENT UNBLOCK inside EXEC must not serve keys pushed
+    // earlier in the same transaction; the outermost call serves them.
     w.resolve(r);
-    // A timeout or unblock outside serveReady: nothing else to do, but keys
-    // signalled meanwhile (none normally) are handled now.
-    this.serveReady();
   }
 
   private *waiters(): Iterable<Waiter> {

@@ -116,6 +116,23 @@ describe('blocking: serving order', () => {
     expect(sim.blocking.blockedCount).toBe(1);
   });
 
+  it('a list that replaces another type (SORT STORE) does not wake waiters, nor do pushes onto it', async () => {
+    // Redis 7.0: setKey over an existing key is dbOverwrite, which does not signal
+    // list readiness, and a push onto an existing list never signals (checked on 7.0.15).
+    const { a, b } = setup();
+    a.callSync('RPUSH', 'src', '3', '1', '2');
+    const rb = track(b.send('BLPOP', 'k', '0'));
+    a.callSync('SET', 'k', 'str');
+    expect(a.callSync('SORT', 'src', 'STORE', 'k')).toBe(3);
+    expect(a.callSync('LPUSH', 'k', 'more')).toBe(4);
+    await flush();
+    expect(rb.r).toBeUndefined();
+    a.callSync('DEL', 'k');
+    a.callSync('RPUSH', 'k', 'z');
+    await flush();
+    expect(rb.r).toEqual(pair('k', 'z'));
+  });
+
   it('BLMOVE chains: the push side serves the next waiter in the same round', async () => {
     const { a, b, c, d } = setup();
     const rb = track(b.send('BLMOVE', 'q', 'r', 'LEFT', 'LEFT', '0'));
@@ -253,6 +270,20 @@ describe('blocking: timeouts, MULTI, unblock, disconnect', () => {
     expect(sim.stats.calls.get('blpop')?.failed ?? 0).toBe(0);
     a.callSync('RPUSH', 's', 'x');
     expect(a.callSync('LLEN', 's')).toBe(1);
+  });
+
+  it('CLIENT UNBLOCK inside EXEC does not serve keys before the EXEC ends', async () => {
+    const { a, b, c } = setup();
+    const rb = track(b.send('BLPOP', 'other', '0'));
+    const rc = track(c.send('BLPOP', 'k', '0'));
+    a.callSync('MULTI');
+    a.callSync('RPUSH', 'k', 'x');
+    a.callSync('CLIENT', 'UNBLOCK', b.id);
+    a.callSync('LLEN', 'k');
+    expect(a.callSync('EXEC')).toEqual([1, 1, 1]);
+    await flush();
+    expect(rb.r).toEqual(NILARRAY);
+    expect(rc.r).toEqual(pair('k', 'x'));
   });
 
   it('a disconnect drops the wait: the next client gets the element', async () => {
