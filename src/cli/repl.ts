@@ -196,13 +196,14 @@ export class ReplSession {
     for (const [name, rc] of this.clients) {
       const c = rc.client;
       if (c.closed) continue;
-      const parts = [`id=${c.id}`, `db=${c.db.id}`];
+      const parts = [`id=${c.id} db=${c.db.id}`];
       if (c.multi) parts.push(`MULTI queued=${c.queue.length}${c.dirtyExec ? ' (a command was rejected: EXEC will abort)' : ''}`);
       else parts.push('no MULTI');
       if (c.watched.length > 0) {
         parts.push('WATCH ' + c.watched.map((w) => (w.db.id === c.db.id ? '' : `${w.db.id}:`) + reprBytes(w.key)).join(' '));
-        if (c.dirtyCas) parts.push('(a watched key changed: EXEC will fail)');
       }
+      // Redis forgets the watched keys once one of them is touched; the flag stays until EXEC.
+      if (c.dirtyCas) parts.push('(a watched key changed: EXEC will fail)');
       if (c.blocked) parts.push(`blocked in ${rc.blockedOn}`);
       out += `${name === this.current ? '*' : ' '} ${name.padEnd(width)}  ${parts.join('  ')}\n`;
     }

@@ -19,6 +19,7 @@ import { VirtualClock } from '../clock.js';
 import type { Client } from '../client.js';
 import type { Reply } from '../reply.js';
 import { renderReply, reprBytes } from '../resp/render.js';
+import { doubleText } from '../resp/encode.js';
 import { cmpBytes } from '../util/bytes.js';
 import { readMonitorTrace } from './monitor.js';
 import { readAofPath } from './aof.js';
@@ -173,6 +174,8 @@ function items(r: Reply): string[] {
   const list = r.t === 'map' ? r.v.flat() : r.t === 'array' || r.t === 'set' ? r.v : null;
   if (list === null) throw new Error(`digest: unexpected reply ${r.t}`);
   return list.map((x) => {
+    // Scores are doubles in the reply value; take the bytes RESP2 sends for them.
+    if (x.t === 'double') return doubleText(x.v);
     if (x.t !== 'bulk') throw new Error(`digest: unexpected element ${x.t}`);
     return x.v;
   });
@@ -190,7 +193,7 @@ function items(r: Reply): string[] {
  * and the values are: string: the value; list: the elements in order; set:
  * the members in byte order; hash: field, value pairs in byte order of the
  * field; zset: member, score pairs in rank order (score, then member), the
- * score as Redis prints it (%.17g). Values are read with the ordinary read
+ * score as Redis sends it in RESP2 (%.17g). Values are read with the ordinary read
  * commands (GET, LRANGE, SMEMBERS, HGETALL, ZRANGE WITHSCORES), so any
  * encoding gives the same bytes.
  */
