@@ -8,7 +8,7 @@ export interface HashValue { type: 'hash'; v: Map<string, string>; enc: 'listpac
 export interface ListValue { type: 'list'; v: string[]; enc: 'listpack' | 'quicklist'; lru: number }
 export interface SetValue { type: 'set'; v: Set<string>; enc: 'intset' | 'hashtable'; lru: number }
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export interface ZSetValue { type: 'zset'; v: any; enc: 'listpack' | 'skiplist'; lru: number }
+export interface ZSetValue { type: 'zset'; v: import('../types/zset.js').ZSet; enc: 'listpack' | 'skiplist'; lru: number }
 
 export type RValue = StringValue | HashValue | ListValue | SetValue | ZSetValue;
 export type RType = RValue['type'];
