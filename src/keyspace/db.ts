@@ -30,13 +30,13 @@ export class Database {
   /** Is the key logically expired now (without deleting it)? */
   isExpired(key: string): boolean {
     const when = this.expires.get(key);
-    return when !== undefined && when <= this.hooks.now();
+    return when !== undefined && this.hooks.now() > when;
   }
 
   /** Delete the key if it is expired. Returns true if it was deleted. */
   expireIfNeeded(key: string): boolean {
     const when = this.expires.get(key);
-    if (when === undefined || when > this.hooks.now()) return false;
+    if (when === undefined || this.hooks.now() <= when) return false;
     this.data.delete(key);
     this.expires.delete(key);
     this.hooks.stats.expiredKeys++;
@@ -139,7 +139,7 @@ export class Database {
     let n = 0;
     for (const [key, when] of this.expires) {
       if (n >= limit) break;
-      if (when <= now) { this.expireIfNeeded(key); n++; }
+      if (now > when) { this.expireIfNeeded(key); n++; }
     }
     return n;
   }
