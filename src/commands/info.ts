@@ -35,7 +35,7 @@ const SECTIONS: Record<string, Section> = {
   clients: (s) => [
     ['connected_clients', s.clients.size], ['cluster_connections', 0], ['maxclients', s.config.get('maxclients') ?? '10000'],
     ['client_recent_max_input_buffer', 0], ['client_recent_max_output_buffer', 0],
-    ['blocked_clients', s.blocking.blockedCount], ['tracking_clients', 0], ['clients_in_timeout_table', s.blocking.blockedCount],
+    ['blocked_clients', s.blocking.blockedCount], ['tracking_clients', 0], ['clients_in_timeout_table', s.blocking.timeoutTableCount],
   ],
   memory: (s) => {
     const m = process.memoryUsage();
