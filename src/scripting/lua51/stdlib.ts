@@ -9,14 +9,15 @@ import {
 } from '../lua-util.js';
 import { fmtNumber14, str2number51, strtoul, toInt51 } from './numbers.js';
 import { formatFloat, formatInt, padText, toInt64, toUint64, toInt32Direct, Spec } from './cformat.js';
+import { stringFuncs51, MAX_STRING_BYTES } from './strlib.js';
+import { tableFuncs51, unpack51 } from './tablib.js';
 
 const {
   LUA_TNIL, LUA_TNUMBER, LUA_TBOOLEAN, LUA_TSTRING, LUA_TTABLE, LUA_TFUNCTION,
   LUA_MULTRET, LUA_REGISTRYINDEX, LUA_OK,
 } = lua;
 
-/** Largest string a script may build; past it we raise "not enough memory" like a failed allocation. */
-export const MAX_STRING_BYTES = 512 * 1024 * 1024;
+export { MAX_STRING_BYTES };
 
 /** Optional 5.1 syntax gate applied by load/loadstring (set by the sandbox). */
 export type ChunkValidator = (source: string, chunkName: string) => string | null;
@@ -185,17 +186,7 @@ function makeBase(validate: ChunkValidator | undefined): Record<string, LuaCFunc
       lua.lua_setmetatable(L, 1);
       return 1;
     },
-    unpack(L) {
-      lauxlib.luaL_checktype(L, 1, LUA_TTABLE);
-      let i = optInt(L, 2, 1);
-      const e = lua.lua_isnoneornil(L, 3) ? lua.lua_rawlen(L, 1) : checkInt(L, 3);
-      if (i > e) return 0;
-      const n = e - i + 1;
-      if (n <= 0 || n >= 8000000 || !lua.lua_checkstack(L, n)) error(L, 'too many results to unpack');
-      lua.lua_rawgeti(L, 1, i);
-      while (i++ < e) lua.lua_rawgeti(L, 1, i);
-      return n;
-    },
+    unpack: unpack51,
     loadstring(L) {
       const s: Uint8Array = lauxlib.luaL_checklstring(L, 1);
       const name: Uint8Array = lua.lua_isnoneornil(L, 2) ? s : lauxlib.luaL_checklstring(L, 2);
@@ -265,29 +256,6 @@ function isReadonlyAt(L: LuaState, idx: number): boolean {
 
 /* ---------------- string library ---------------- */
 
-function strChar(L: LuaState): number {
-  const n = lua.lua_gettop(L);
-  const out = new Uint8Array(n);
-  for (let i = 1; i <= n; i++) {
-    const c = checkInt(L, i);
-    if ((c & 0xff) !== c) argError(L, i, 'invalid value');
-    out[i - 1] = c;
-  }
-  lua.lua_pushlstring(L, out, n);
-  return 1;
-}
-
-function strRep(L: LuaState): number {
-  const s: Uint8Array = lauxlib.luaL_checklstring(L, 1);
-  const n = checkInt(L, 2);
-  if (n <= 0 || s.length === 0) { lua.lua_pushliteral(L, ''); return 1; }
-  if (s.length * n > MAX_STRING_BYTES) error(L, 'not enough memory');
-  const out = new Uint8Array(s.length * n);
-  for (let i = 0, o = 0; i < n; i++, o += s.length) out.set(s, o);
-  lua.lua_pushlstring(L, out, out.length);
-  return 1;
-}
-
 const FLAGS = '-+ #0';
 
 function strFormat(L: LuaState): number {
@@ -354,91 +322,6 @@ function quoted(s: string): string {
   }
   return r + '"';
 }
-
-/* ---------------- table library ---------------- */
-
-function auxGetn(L: LuaState, i: number): number {
-  lauxlib.luaL_checktype(L, i, LUA_TTABLE);
-  return lua.lua_rawlen(L, i);
-}
-
-const tableFuncs: Record<string, LuaCFunction> = {
-  getn(L) { lua.lua_pushnumber(L, auxGetn(L, 1)); return 1; },
-  setn(L) { lauxlib.luaL_checktype(L, 1, LUA_TTABLE); error(L, "'setn' is obsolete"); },
-  maxn(L) {
-    lauxlib.luaL_checktype(L, 1, LUA_TTABLE);
-    let max = 0;
-    lua.lua_pushnil(L);
-    while (lua.lua_next(L, 1)) {
-      lua.lua_pop(L, 1);
-      if (lua.lua_type(L, -1) === LUA_TNUMBER) {
-        const v = lua.lua_tonumber(L, -1);
-        if (v > max) max = v;
-      }
-    }
-    lua.lua_pushnumber(L, max);
-    return 1;
-  },
-  insert(L) {
-    let e = auxGetn(L, 1) + 1;
-    let pos: number;
-    switch (lua.lua_gettop(L)) {
-      case 2: pos = e; break;
-      case 3: {
-        pos = checkInt(L, 2);
-        if (pos > e) e = pos;
-        for (let i = e; i > pos; i--) {
-          lua.lua_rawgeti(L, 1, i - 1);
-          lua.lua_rawseti(L, 1, i);
-        }
-        break;
-      }
-      default: error(L, "wrong number of arguments to 'insert'");
-    }
-    lua.lua_rawseti(L, 1, pos);
-    return 0;
-  },
-  remove(L) {
-    const e = auxGetn(L, 1);
-    let pos = optInt(L, 2, e);
-    if (!(1 <= pos && pos <= e)) return 0;
-    lua.lua_rawgeti(L, 1, pos);
-    for (; pos < e; pos++) {
-      lua.lua_rawgeti(L, 1, pos + 1);
-      lua.lua_rawseti(L, 1, pos);
-    }
-    lua.lua_pushnil(L);
-    lua.lua_rawseti(L, 1, e);
-    return 1;
-  },
-  foreachi(L) {
-    const n = auxGetn(L, 1);
-    lauxlib.luaL_checktype(L, 2, LUA_TFUNCTION);
-    for (let i = 1; i <= n; i++) {
-      lua.lua_pushvalue(L, 2);
-      lua.lua_pushnumber(L, i);
-      lua.lua_rawgeti(L, 1, i);
-      lua.lua_call(L, 2, 1);
-      if (!lua.lua_isnil(L, -1)) return 1;
-      lua.lua_pop(L, 1);
-    }
-    return 0;
-  },
-  foreach(L) {
-    lauxlib.luaL_checktype(L, 1, LUA_TTABLE);
-    lauxlib.luaL_checktype(L, 2, LUA_TFUNCTION);
-    lua.lua_pushnil(L);
-    while (lua.lua_next(L, 1)) {
-      lua.lua_pushvalue(L, 2);
-      lua.lua_pushvalue(L, -3);
-      lua.lua_pushvalue(L, -3);
-      lua.lua_call(L, 2, 1);
-      if (!lua.lua_isnil(L, -1)) return 1;
-      lua.lua_pop(L, 2);
-    }
-    return 0;
-  },
-};
 
 /* ---------------- math library ---------------- */
 
@@ -599,14 +482,14 @@ export function openLua51Libs(L: LuaState, validate?: ChunkValidator): void {
 
   lua.lua_getfield(L, -1, lstr('string'));
   removeFields(L, ['pack', 'packsize', 'unpack']);
-  setFuncs(L, { char: strChar, rep: strRep, format: strFormat });
+  setFuncs(L, { ...stringFuncs51, format: strFormat });
   lua.lua_getfield(L, -1, lstr('gmatch'));
   lua.lua_setfield(L, -2, lstr('gfind'));
   lua.lua_pop(L, 1);
 
   lua.lua_getfield(L, -1, lstr('table'));
   removeFields(L, ['move', 'pack', 'unpack']);
-  setFuncs(L, tableFuncs);
+  setFuncs(L, tableFuncs51);
   lua.lua_pop(L, 1);
 
   lua.lua_getfield(L, -1, lstr('math'));
