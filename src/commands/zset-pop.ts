@@ -154,8 +154,6 @@ function zmpop(ctx: Ctx, argv: string[], numkeysIdx: number, block: boolean): Re
   return genericZpop(ctx, keys, w, count, { emitKey: true, nested: true }, true);
 }
 
-const LONG_MAX_N = 9223372036854775807;
-
 /** ZRANDMEMBER key [count [WITHSCORES]]. */
 function zrandmember(ctx: Ctx, argv: string[]): Reply {
   const rnd = ctx.server.random;
@@ -175,7 +173,7 @@ function zrandmember(ctx: Ctx, argv: string[]): Reply {
   if (argv.length > 4 || (argv.length === 4 && argv[3].toLowerCase() !== 'withscores')) return errSyntax();
   if (argv.length === 4) {
     withScores = true;
-    if (l < -LONG_MAX_N / 2 || l > LONG_MAX_N / 2) return err('ERR value is out of range');
+    if (parsed < -LLONG_MAX / 2n || parsed > LLONG_MAX / 2n) return err('ERR value is out of range');
   }
   const zv = readZset(ctx, argv[1]);
   if (isReply(zv)) return zv;
