@@ -27,15 +27,10 @@ function parseInt32(s: string): number | Reply {
 export function dupValue(v: RValue): RValue {
   switch (v.type) {
     case 'string': return dupString(v);
-    case 'list': return { type: 'list', v: v.v.slice(), enc: v.enc, lru: 0 };
+    case 'list': return { type: 'list', v: v.v.clone(), enc: v.enc, lru: 0 };
     case 'hash': return { type: 'hash', v: new Map(v.v), enc: v.enc, lru: 0 };
     case 'set': return { type: 'set', v: new Set(v.v), enc: v.enc, lru: 0 };
-    case 'zset': {
-      // The zset module owns its structure: use its clone() when it has one.
-      const z = v.v as { clone?: () => unknown };
-      const copy = typeof z?.clone === 'function' ? z.clone() : structuredClone(v.v);
-      return { type: 'zset', v: copy, enc: v.enc, lru: 0 };
-    }
+    case 'zset': return { type: 'zset', v: v.v.clone(), enc: v.enc, lru: 0 };
   }
 }
 

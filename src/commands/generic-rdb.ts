@@ -6,6 +6,7 @@
 import type { RValue, StringValue } from '../keyspace/values.js';
 import { parseLongLong } from '../util/float.js';
 import { stringEncoding, intValueOf } from './string-enc.js';
+import { listFrom } from '../types/list.js';
 
 export const RDB_VERSION = 10;
 const T_STRING = 0, T_SET = 2, T_HASH = 4, T_SET_INTSET = 11, T_HASH_LISTPACK = 16, T_LIST_QUICKLIST_2 = 18;
@@ -291,7 +292,7 @@ function parseIntset(s: string): string[] | null {
 
 // ---------------------------------------------------------------- save
 /** Quicklist nodes are capped at 8 KB with the default list-max-listpack-size -2. */
-function splitListNodes(items: string[], fill: number): string[][] {
+function splitListNodes(items: Iterable<string>, fill: number): string[][] {
   const nodes: string[][] = [];
   let cur: string[] = [];
   let size = 7;
@@ -406,7 +407,7 @@ export function loadObject(body: string, lim: LoadLimits): RValue | null {
         items.push(...lp);
       }
       if (items.length === 0) return null;
-      v = { type: 'list', v: items, enc: 'quicklist', lru: 0 };
+      v = listFrom(items);
     } else if (t === T_SET || t === T_SET_INTSET) {
       const members = t === T_SET_INTSET ? parseIntset(r.string()) : (() => {
         const n = r.plainLen(); const m: string[] = [];

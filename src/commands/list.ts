@@ -118,7 +118,7 @@ function lpos(ctx: Ctx, argv: string[]): Reply {
   let found = -1;
   for (let index = 0; index < len && (maxlen === 0 || index < maxlen); index++) {
     const pos = fromTail ? len - index - 1 : index;
-    if (a[pos] !== ele) continue;
+    if (a.at(pos) !== ele) continue;
     matches++;
     if (!rankWraps && matches < rank) continue;
     if (count === -1) { found = pos; break; }
@@ -140,14 +140,21 @@ function lrem(ctx: Ctx, argv: string[]): Reply {
   // LONG_MIN cannot be negated in C either: it stays "no limit" in effect.
   const limit = Math.abs(n);
   const a = l.v;
-  const drop = new Set<number>();
+  let removed = 0;
   if (n >= 0) {
-    for (let i = 0; i < a.length && (limit === 0 || drop.size < limit); i++) if (a[i] === ele) drop.add(i);
+    let hits = 0;
+    removed = a.retain((e) => {
+      if (e !== ele || (limit !== 0 && hits >= limit)) return true;
+      hits++;
+      return false;
+    });
   } else {
-    for (let i = a.length - 1; i >= 0 && drop.size < limit; i--) if (a[i] === ele) drop.add(i);
+    // From the tail: the first `limit` matches counted backwards go.
+    let firstDropped = a.length;
+    let seen = 0;
+    for (let i = a.length - 1; i >= 0 && seen < limit; i--) if (a.at(i) === ele) { seen++; firstDropped = i; }
+    if (seen) removed = a.retain((e, i) => i < firstDropped || e !== ele);
   }
-  const removed = drop.size;
-  if (removed) l.v = a.filter((_, i) => !drop.has(i));
   if (removed) ctx.db.touch(argv[1]);
   if (l.v.length === 0) ctx.db.delete(argv[1]);
   return int(removed);
@@ -163,8 +170,8 @@ function ltrim(ctx: Ctx, argv: string[]): Reply {
   if (l === undefined) return OK;
   if (isReply(l)) return l;
   const r = listRange(l.v.length, start, end);
-  if (!r) l.v = [];
-  else if (r[0] > 0 || r[1] < l.v.length - 1) l.v = l.v.slice(r[0], r[1] + 1);
+  if (!r) l.v.clear();
+  else l.v.trim(r[0], r[1] + 1);
   elementsRemoved(ctx.db, argv[1], l);
   return OK;
 }
@@ -189,7 +196,7 @@ registerAll({
     if (isReply(l)) return l;
     const i = l.v.indexOf(argv[3]);
     if (i < 0) return int(-1);
-    l.v.splice(w === 'after' ? i + 1 : i, 0, argv[4]);
+    l.v.insert(w === 'after' ? i + 1 : i, argv[4]);
     ctx.db.touch(argv[1]);
     return int(l.v.length);
   },
@@ -208,7 +215,7 @@ registerAll({
     const index = longArg(argv[2]);
     if (typeof index !== 'number') return index;
     const i = listIndex(v.v.length, index);
-    return i < 0 ? NIL : bulk(v.v[i]);
+    return i < 0 ? NIL : bulk(v.v.at(i) as string);
   },
 
   lset(ctx, argv) {
@@ -219,7 +226,7 @@ registerAll({
     if (typeof index !== 'number') return index;
     const i = listIndex(l.v.length, index);
     if (i < 0) return err(E.OUT_OF_RANGE);
-    l.v[i] = argv[3];
+    l.v.set(i, argv[3]);
     ctx.db.touch(argv[1]);
     return OK;
   },

@@ -12,6 +12,7 @@ import { int, array, bulk, NIL, err, E, type Reply } from '../reply.js';
 import { parseLongLong, strtod } from '../util/float.js';
 import { cstr } from './bitmap-util.js';
 import { pqsort } from './sort-pqsort.js';
+import { listFrom, newList } from '../types/list.js';
 
 interface SortItem {
   obj: string;
@@ -132,7 +133,7 @@ function sortGeneric(ctx: Ctx, argv: string[], readonly: boolean): Reply {
 
   const found = ctx.db.lookupRead(argv[1]);
   if (found && found.type !== 'set' && found.type !== 'list' && found.type !== 'zset') return err(E.WRONGTYPE);
-  const sortval: RValue = found ?? { type: 'list', v: [], enc: 'quicklist', lru: 0 };
+  const sortval: RValue = found ?? newList();
 
   // A set has no stable order of its own: replicated/scripted SORTs force ALPHA.
   if (dontsort && sortval.type === 'set' && (store !== null || ctx.inScript)) {
@@ -161,16 +162,17 @@ function sortGeneric(ctx: Ctx, argv: string[], readonly: boolean): Reply {
 
   let vector: SortItem[];
   if ((sortval.type === 'list' || sortval.type === 'zset') && dontsort) {
-    const src = sortval.type === 'list' ? (sortval as ListValue).v : ranked!;
+    const lv = sortval.type === 'list' ? (sortval as ListValue).v : null;
+    const n = lv ? lv.length : ranked!.length;
+    const at = (i: number): string => (lv ? lv.at(i) : ranked![i]) as string;
     vector = [];
     if (sortval.type === 'zset' || end >= start) {
-      const n = src.length;
-      for (let k = 0; k < vectorlen; k++) vector.push(item(desc ? src[n - 1 - start - k] : src[start + k]));
+      for (let k = 0; k < vectorlen; k++) vector.push(item(desc ? at(n - 1 - start - k) : at(start + k)));
       end -= start;
       start = 0;
     }
   } else if (sortval.type === 'list') {
-    vector = sortval.v.map(item);
+    vector = sortval.v.toArray().map(item);
   } else if (sortval.type === 'set') {
     vector = [...sortval.v].map(item);
   } else {
@@ -218,8 +220,7 @@ function sortGeneric(ctx: Ctx, argv: string[], readonly: boolean): Reply {
     for (const g of gets) list.push(lookupByPattern(ctx, g, obj) ?? '');
   }
   if (outputlen > 0) {
-    const lv: ListValue = { type: 'list', v: list, enc: 'quicklist', lru: 0 };
-    ctx.db.set(store, lv);
+    ctx.db.set(store, listFrom(list));
   } else {
     ctx.db.delete(store);
   }

@@ -5,7 +5,8 @@
  */
 export interface StringValue { type: 'string'; v: string; /** forced 'raw' encoding (APPEND/SETRANGE results) */ raw?: boolean; lru: number }
 export interface HashValue { type: 'hash'; v: Map<string, string>; enc: 'listpack' | 'hashtable'; lru: number }
-export interface ListValue { type: 'list'; v: string[]; enc: 'listpack' | 'quicklist'; lru: number }
+/** Redis 7.0 has no listpack-encoded lists: every list is a quicklist. */
+export interface ListValue { type: 'list'; v: import('../types/deque.js').Deque<string>; enc: 'quicklist'; lru: number }
 export interface SetValue { type: 'set'; v: Set<string>; enc: 'intset' | 'hashtable'; lru: number }
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export interface ZSetValue { type: 'zset'; v: import('../types/zset.js').ZSet; enc: 'listpack' | 'skiplist'; lru: number }

@@ -1,5 +1,6 @@
 /**
- * List values: a plain array of byte strings, head at index 0.
+ * List values: a deque of byte strings (src/types/deque.ts), head at index 0,
+ * so pushes and pops at both ends are O(1) as with Redis's quicklist.
  *
  * Redis 7.0 stores every list as a quicklist (there is no top-level listpack
  * encoding before 7.2), so `enc` is always 'quicklist'. Elements that look like
@@ -8,12 +9,18 @@
  * is exactly Redis's element comparison and replies return the bytes unchanged.
  */
 import type { ListValue } from '../keyspace/values.js';
+import { Deque } from './deque.js';
 
 export type Where = 'left' | 'right';
 
 /** A new empty list (Redis's createQuicklistObject). */
 export function newList(): ListValue {
-  return { type: 'list', v: [], enc: 'quicklist', lru: 0 };
+  return { type: 'list', v: new Deque<string>(), enc: 'quicklist', lru: 0 };
+}
+
+/** A list value holding `items` in order, head first (RESTORE, SORT ... STORE, tests). */
+export function listFrom(items: Iterable<string>): ListValue {
+  return { type: 'list', v: Deque.from(items), enc: 'quicklist', lru: 0 };
 }
 
 /** Redis's LEFT/RIGHT argument (case-insensitive), or null for a syntax error. */
@@ -24,21 +31,14 @@ export function parseWhere(s: string): Where | null {
 
 /** Push elements one by one at the head (each new element becomes the head) or the tail. */
 export function listPush(l: ListValue, elems: readonly string[], where: Where): void {
-  const a = l.v;
-  if (where === 'right') {
-    for (const e of elems) a.push(e);
-  } else if (elems.length === 1) {
-    a.unshift(elems[0]);
-  } else {
-    // One reversed block in front: O(n + k) instead of k unshifts.
-    const front = elems.slice().reverse();
-    l.v = front.concat(a);
-  }
+  const d = l.v;
+  if (where === 'right') for (const e of elems) d.pushBack(e);
+  else for (const e of elems) d.pushFront(e);
 }
 
 /** Pop one element from an end (the list must not be empty). */
 export function listPop(l: ListValue, where: Where): string {
-  return (where === 'left' ? l.v.shift() : l.v.pop()) as string;
+  return (where === 'left' ? l.v.popFront() : l.v.popBack()) as string;
 }
 
 /**
@@ -47,8 +47,9 @@ export function listPop(l: ListValue, where: Where): string {
  */
 export function listPopMany(l: ListValue, where: Where, count: number): string[] {
   const n = Math.min(count, l.v.length);
-  if (where === 'left') return l.v.splice(0, n);
-  return l.v.splice(l.v.length - n, n).reverse();
+  const out = new Array<string>(n);
+  for (let i = 0; i < n; i++) out[i] = (where === 'left' ? l.v.popFront() : l.v.popBack()) as string;
+  return out;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { listIndex, listPopMany, listPush, listRange, newList, parseWhere } from '../../src/types/list.js';
+import { listFrom, listIndex, listPopMany, listPush, listRange, newList, parseWhere } from '../../src/types/list.js';
 
 describe('list value helpers', () => {
   it('listRange normalises like LRANGE/LTRIM', () => {
@@ -24,10 +24,12 @@ describe('list value helpers', () => {
     listPush(l, ['a', 'b'], 'right');
     listPush(l, ['x', 'y', 'z'], 'left');
     listPush(l, ['w'], 'left');
-    expect(l.v).toEqual(['w', 'z', 'y', 'x', 'a', 'b']);
+    expect(l.v.toArray()).toEqual(['w', 'z', 'y', 'x', 'a', 'b']);
     expect(listPopMany(l, 'right', 2)).toEqual(['b', 'a']);
     expect(listPopMany(l, 'left', 10)).toEqual(['w', 'z', 'y', 'x']);
     expect(l.enc).toBe('quicklist');
+    expect(l.v.length).toBe(0);
+    expect(listFrom(['p', 'q']).v.toArray()).toEqual(['p', 'q']);
   });
   it('parseWhere is case-insensitive', () => {
     expect(parseWhere('LeFt')).toBe('left');
