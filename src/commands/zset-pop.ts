@@ -8,48 +8,14 @@ import type { Ctx } from '../context.js';
 import {
   NIL, NILARRAY, EMPTY_ARRAY, E, bulk, double, array, err, errSyntax, type Reply,
 } from '../reply.js';
-import { parseLongDouble, type LongDouble } from '../util/longdouble.js';
+import { parseBlockTimeout } from '../blocking.js';
 import { parseLongLong } from '../util/float.js';
-import { EXTENDED_FORMAT, roundRational } from '../util/float.js';
 import type { ZSetValue } from '../keyspace/values.js';
 import { isReply, pairsReply, parsePositiveLong, parseRangeLong, writeZset, readZset } from './zset-common.js';
 
 type Where = 'min' | 'max';
 
 const LLONG_MAX = 9223372036854775807n;
-const LLONG_MIN = -9223372036854775808n;
-
-/**
- * getTimeoutFromObjectOrReply (seconds): string2ld, then (long long)ceill(t * 1000)
- * in x87 long double arithmetic. A result that does not fit a long long (inf
- * included) converts to LLONG_MIN, hence "timeout is negative". Returns ms (0 = forever).
- */
-export function parseBlockTimeout(s: string): number | Reply {
-  const t: LongDouble | null = parseLongDouble(s);
-  if (t === null) return err('ERR timeout is not a float or out of range');
-  let ms: bigint;
-  if (t.kind !== 'finite') ms = LLONG_MIN;
-  else if (t.m === 0n) ms = 0n;
-  else {
-    const num = t.m * 1000n * (t.e > 0 ? 1n << BigInt(t.e) : 1n);
-    const den = t.e < 0 ? 1n << BigInt(-t.e) : 1n;
-    const r = roundRational(num, den, EXTENDED_FORMAT);
-    if (r.overflow) ms = LLONG_MIN;
-    else {
-      let whole: bigint;
-      let frac = false;
-      if (r.e >= 0) whole = r.m << BigInt(r.e);
-      else {
-        whole = r.m >> BigInt(-r.e);
-        frac = (r.m & ((1n << BigInt(-r.e)) - 1n)) !== 0n;
-      }
-      ms = t.neg ? -whole : whole + (frac ? 1n : 0n);
-      if (ms > LLONG_MAX || ms < LLONG_MIN) ms = LLONG_MIN;
-    }
-  }
-  if (ms < 0n) return err('ERR timeout is negative');
-  return Number(ms);
-}
 
 interface PopShape {
   /** Emit the key name first (BZPOP*, ZMPOP, BZMPOP). */
@@ -106,8 +72,8 @@ function zpopMinMax(ctx: Ctx, argv: string[], where: Where): Reply {
 /** blockingGenericZpopCommand. */
 function blockingZpop(ctx: Ctx, keys: string[], where: Where, timeoutArg: string, count: number,
   nested: boolean): Reply | Promise<Reply> {
-  const timeout = parseBlockTimeout(timeoutArg);
-  if (isReply(timeout)) return timeout;
+  const t = parseBlockTimeout(timeoutArg);
+  if ('error' in t) return err(t.error);
   const shape: PopShape = { emitKey: true, nested };
   for (const key of keys) {
     const zv = writeZset(ctx, key);
@@ -118,7 +84,7 @@ function blockingZpop(ctx: Ctx, keys: string[], where: Where, timeoutArg: string
   if (ctx.denyBlocking) return NILARRAY;
   return ctx.server.blocking.block(ctx.client, ctx.db, {
     keys,
-    timeoutMs: timeout,
+    timeoutMs: t.ms,
     tryServe(key) {
       const v = ctx.db.lookupWrite(key);
       if (!v || v.type !== 'zset' || v.v.size === 0) return undefined;

@@ -16,11 +16,10 @@ const MAX_LEVEL = 32;
 
 export class ZNode {
   backward: ZNode | null = null;
-  readonly next: Array<ZNode | null>;
-  readonly span: number[];
+  readonly next: Array<ZNode | null> = [];
+  readonly span: number[] = [];
   constructor(public member: string, public score: number, level: number) {
-    this.next = new Array<ZNode | null>(level).fill(null);
-    this.span = new Array<number>(level).fill(0);
+    for (let i = 0; i < level; i++) { this.next.push(null); this.span.push(0); }
   }
 }
 
@@ -46,6 +45,10 @@ export const scoreGteMin = (v: number, r: ScoreRange): boolean => (r.minex ? v >
 export const scoreLteMax = (v: number, r: ScoreRange): boolean => (r.maxex ? v < r.max : v <= r.max);
 export const lexGteMin = (v: string, r: LexRange): boolean => (r.minex ? cmpLex(v, r.min) > 0 : cmpLex(v, r.min) >= 0);
 export const lexLteMax = (v: string, r: LexRange): boolean => (r.maxex ? cmpLex(v, r.max) < 0 : cmpLex(v, r.max) <= 0);
+
+// Scratch paths for insert/delete (never re-entered): no allocation per operation.
+const UPDATE: ZNode[] = [];
+const RANK: number[] = new Array<number>(MAX_LEVEL).fill(0);
 
 /** Does (s1, m1) sort strictly before (s2, m2)? */
 function before(s1: number, m1: string, s2: number, m2: string): boolean {
@@ -87,8 +90,8 @@ export class ZSet {
 
   /** Add a member that is not present yet. */
   insert(member: string, score: number): ZNode {
-    const update = new Array<ZNode>(MAX_LEVEL);
-    const rank = new Array<number>(MAX_LEVEL);
+    const update = UPDATE;
+    const rank = RANK;
     let x = this.head;
     for (let i = this.level - 1; i >= 0; i--) {
       rank[i] = i === this.level - 1 ? 0 : rank[i + 1];
@@ -127,7 +130,7 @@ export class ZSet {
   delete(member: string): boolean {
     const score = this.dict.get(member);
     if (score === undefined) return false;
-    const update = new Array<ZNode>(MAX_LEVEL);
+    const update = UPDATE;
     let x = this.head;
     for (let i = this.level - 1; i >= 0; i--) {
       for (let f = x.next[i]; f && before(f.score, f.member, score, member); f = x.next[i]) x = f;
