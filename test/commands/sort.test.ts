@@ -91,8 +91,10 @@ describe('SORT', () => {
   it('walks a sorted set in rank order with BY constant and converts listpack to skiplist', () => {
     const sim = newSim();
     const c = sim.connect();
-    const z = { type: 'zset' as const, v: new Map([['c', 3], ['a', 1], ['bb', 2], ['b', 2], ['ten', 10]]), enc: 'listpack' as const, lru: 0 };
-    sim.dbs[0].add('z', z);
+    // Built through ZADD so the value has its real listpack encoding.
+    c.callSync('ZADD', 'z', '3', 'c', '1', 'a', '2', 'bb', '2', 'b', '10', 'ten');
+    const z = sim.dbs[0].data.get('z') as import('../../src/keyspace/values.js').ZSetValue;
+    expect(z.enc).toBe('listpack');
     expect(c.callSync('SORT', 'z', 'BY', 'nosort')).toEqual(['a', 'b', 'bb', 'c', 'ten']);
     expect(z.enc).toBe('skiplist');
     expect(c.callSync('SORT', 'z', 'BY', 'nosort', 'DESC', 'LIMIT', '1', '2')).toEqual(['c', 'bb']);
