@@ -54,7 +54,7 @@ function canConnect(port: number): Promise<boolean> {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** One raw-socket client of the real server, reading replies as exact bytes. */
-class RealConn {
+export class RealConn {
   private reader = new ReplyReader();
   private waiters: Array<(x: { reply: Reply; raw: Buffer }) => void> = [];
   private ready: Array<{ reply: Reply; raw: Buffer }> = [];
@@ -92,9 +92,9 @@ class RealConn {
 
 export interface Mismatch { file: string; line: number; command: string; redis: string; redsim: string }
 
-type Mode = 'exact' | 'sort' | 'sortpairs' | 'len';
+export type Mode = 'exact' | 'sort' | 'sortpairs' | 'len';
 
-function show(b: Buffer): string { return JSON.stringify(b.toString('latin1')); }
+export function show(b: Buffer): string { return JSON.stringify(b.toString('latin1')); }
 
 /** The reply type as the wire shows it: RESP2 has no map/set/push types. */
 function wireType(r: Reply, resp: 2 | 3): string {
@@ -102,7 +102,7 @@ function wireType(r: Reply, resp: 2 | 3): string {
   return r.t;
 }
 
-function normalize(r: Reply, mode: Mode, resp: 2 | 3): Buffer {
+export function normalize(r: Reply, mode: Mode, resp: 2 | 3): Buffer {
   if (mode === 'exact') return encodeReply(r, resp);
   const items = r.t === 'array' || r.t === 'set' ? r.v : r.t === 'map' ? r.v.flat() : null;
   if (!items) return encodeReply(r, resp);

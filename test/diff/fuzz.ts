@@ -1,0 +1,419 @@
+/**
+ * Seeded random differential fuzzer: generates command sequences over a tiny
+ * keyspace, runs them against a real redis-server and redsim, compares RESP bytes,
+ * and shrinks a failing sequence. See test/diff/fuzz.test.ts for the driver.
+ */
+import { RedSim } from '../../src/server.js';
+import { VirtualClock } from '../../src/clock.js';
+import type { Client } from '../../src/client.js';
+import type { Reply } from '../../src/reply.js';
+import { encodeReply } from '../../src/resp/encode.js';
+import { RealRedis, RealConn, normalize, show } from './harness.js';
+
+/**
+ * How a reply is compared. 'set'/'hash'/'scan'/'dump' depend on the key's
+ * encoding in the real server (looked up just before the command runs): exact
+ * when the encoding has a defined order, sorted (or skipped) otherwise.
+ */
+export type StepMode = 'exact' | 'sort' | 'sortpairs' | 'ttl' | 'set' | 'hash' | 'hashkeys' | 'scan' | 'dump';
+export interface Step { client: string; argv: string[]; mode: StepMode; key?: string }
+
+// ---------- deterministic PRNG ----------
+class Rng {
+  private s: number;
+  constructor(seed: number) { this.s = (seed * 2654435761) >>> 0 || 1; }
+  next(): number { // mulberry32
+    let t = (this.s = (this.s + 0x6d2b79f5) >>> 0);
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  }
+  int(n: number): number { return Math.floor(this.next() * n); }
+  range(lo: number, hi: number): number { return lo + this.int(hi - lo + 1); }
+  pick<T>(a: readonly T[]): T { return a[this.int(a.length)]; }
+  chance(p: number): boolean { return this.next() < p; }
+}
+
+// ---------- value pools ----------
+const INTS = ['0', '-1', '1', '2', '3', '5', '7', '10', '100', '-5', '9223372036854775807', '-9223372036854775808'];
+const FLOATS = ['0', '1.5', '10.5', '-2.25', '0.1', '1e308', '-1e308', 'inf', '-inf', '+inf', '3.0', '1e-5', '-0', '5e3'];
+const STRS = ['abc', '', 'a', 'foo', 'bar', 'hello world', '\x00\xff\r\n', 'x\x80y', '10.5', '9223372036854775808', ' 1', '0x10'];
+const MEMBERS_INT = ['1', '2', '3', '5', '10', '-1', '0', '100', '65536', '4294967296'];
+const MEMBERS_STR = ['a', 'b', 'c', 'd', 'e', 'ab', '', '\xff'];
+const FIELDS = ['f1', 'f2', 'f3', 'f4', 'a', 'b', '1', '2'];
+const GARBAGE = ['xyz', 'NX', 'XX', '-1', 'LIMIT', 'WITHSCORES', '', 'inf', 'COUNT', '0', 'abc', 'BYSCORE'];
+
+type Kind = 'str' | 'hash' | 'list' | 'set' | 'zset' | 'any';
+/** Eight keys; most commands use a key "meant" for their type, some use any key (wrong-type paths). */
+const KEYS: Record<Kind, string[]> = {
+  str: ['k0', 'k1'], hash: ['k2', 'k6'], list: ['k3', 'k7'], set: ['k4', 'k6'], zset: ['k5', 'k7'],
+  any: ['k0', 'k1', 'k2', 'k3', 'k4', 'k5', 'k6', 'k7'],
+};
+
+interface Gen { r: Rng; inMulti: boolean }
+type Cmd = { argv: string[]; mode?: StepMode; key?: string; nomulti?: boolean };
+
+const key = (g: Gen, k: Kind) => (g.r.chance(0.88) ? g.r.pick(KEYS[k]) : g.r.pick(KEYS.any));
+const ival = (g: Gen) => g.r.pick(INTS);
+const smallInt = (g: Gen, lo = -3, hi = 8) => String(g.r.range(lo, hi));
+const fval = (g: Gen) => g.r.pick(FLOATS);
+const sval = (g: Gen) => { const x = g.r.int(10); return x < 4 ? g.r.pick(STRS) : x < 7 ? g.r.pick(INTS) : g.r.pick(FLOATS); };
+/** Set members: integer-only most of the time so intsets (ordered) are exercised. */
+const member = (g: Gen, intish: boolean) => (intish ? g.r.pick(MEMBERS_INT) : g.r.chance(0.7) ? g.r.pick(MEMBERS_STR) : g.r.pick(MEMBERS_INT));
+const members = (g: Gen, n: number) => { const intish = g.r.chance(0.6); return Array.from({ length: n }, () => member(g, intish)); };
+const field = (g: Gen) => g.r.pick(FIELDS);
+const many = <T>(g: Gen, lo: number, hi: number, f: () => T): T[] => Array.from({ length: g.r.range(lo, hi) }, f);
+const zmember = (g: Gen) => g.r.pick(MEMBERS_STR.slice(0, 6).concat(['1', '2']));
+const score = (g: Gen) => (g.r.chance(0.6) ? smallInt(g, -3, 9) : fval(g));
+const lexBound = (g: Gen) => g.r.pick(['-', '+', '[a', '(a', '[c', '(b', '[', 'a', '[\xff']);
+const scoreBound = (g: Gen) => g.r.pick(['-inf', '+inf', '0', '(1', '2', '(5', '3.5', '10', 'x', '(inf']);
+/** A long huge-enough time that TTLs never run out during a run. */
+const bigSecs = (g: Gen) => g.r.pick(['100000', '200000', '5000000']);
+
+const STRING: Array<(g: Gen) => Cmd> = [
+  (g) => ({ argv: ['SET', key(g, 'str'), sval(g), ...(g.r.chance(0.3) ? [g.r.pick(['NX', 'XX', 'GET', 'KEEPTTL', 'XX GET', 'NX GET'])].flatMap((s) => s.split(' ')) : []), ...(g.r.chance(0.1) ? ['EX', bigSecs(g)] : [])] }),
+  (g) => ({ argv: ['GET', key(g, 'str')] }),
+  (g) => ({ argv: ['GETSET', key(g, 'str'), sval(g)] }),
+  (g) => ({ argv: ['GETDEL', key(g, 'str')] }),
+  (g) => ({ argv: ['GETEX', key(g, 'str'), ...g.r.pick([[], ['PERSIST'], ['EX', '100000'], ['EX', '0'], ['PX', 'abc'], ['KEEPTTL']])] }),
+  (g) => ({ argv: ['SETNX', key(g, 'str'), sval(g)] }),
+  (g) => ({ argv: ['MSET', ...many(g, 1, 3, () => [key(g, 'str'), sval(g)]).flat()] }),
+  (g) => ({ argv: ['MSETNX', ...many(g, 1, 3, () => [key(g, 'str'), sval(g)]).flat()] }),
+  (g) => ({ argv: ['MGET', ...many(g, 1, 4, () => key(g, 'any'))] }),
+  (g) => ({ argv: ['APPEND', key(g, 'str'), sval(g)] }),
+  (g) => ({ argv: [g.r.pick(['INCR', 'DECR']), key(g, 'str')] }),
+  (g) => ({ argv: [g.r.pick(['INCRBY', 'DECRBY']), key(g, 'str'), g.r.chance(0.8) ? ival(g) : sval(g)] }),
+  (g) => ({ argv: ['INCRBYFLOAT', key(g, 'str'), g.r.chance(0.8) ? fval(g) : sval(g)] }),
+  (g) => ({ argv: ['STRLEN', key(g, 'str')] }),
+  (g) => ({ argv: [g.r.pick(['GETRANGE', 'SUBSTR']), key(g, 'str'), smallInt(g, -12, 12), smallInt(g, -12, 12)] }),
+  (g) => ({ argv: ['SETRANGE', key(g, 'str'), smallInt(g, -1, 12), sval(g)] }),
+  (g) => ({ argv: ['LCS', key(g, 'str'), key(g, 'str'), ...g.r.pick([[], ['LEN'], ['IDX'], ['IDX', 'MINMATCHLEN', '1', 'WITHMATCHLEN'], ['IDX', 'WITHMATCHLEN']])] }),
+];
+
+const GENERIC: Array<(g: Gen) => Cmd> = [
+  (g) => ({ argv: [g.r.pick(['DEL', 'UNLINK', 'EXISTS', 'TOUCH']), ...many(g, 1, 3, () => key(g, 'any'))] }),
+  (g) => ({ argv: ['TYPE', key(g, 'any')] }),
+  (g) => ({ argv: ['OBJECT', 'ENCODING', key(g, 'any')] }),
+  (g) => ({ argv: [g.r.pick(['RENAME', 'RENAMENX']), key(g, 'any'), key(g, 'any')] }),
+  (g) => ({ argv: ['COPY', key(g, 'any'), key(g, 'any'), ...g.r.pick([[], ['REPLACE'], ['DB', '1'], ['DB', '0', 'REPLACE'], ['DB', 'x']])] }),
+  (g) => ({ argv: ['MOVE', key(g, 'any'), g.r.pick(['0', '1', '16', 'x'])] }),
+  (g) => ({ argv: ['PERSIST', key(g, 'any')] }),
+  (g) => ({ argv: [g.r.pick(['TTL', 'PTTL']), key(g, 'any')], mode: 'ttl', nomulti: true }),
+  (g) => ({ argv: [g.r.pick(['EXPIRETIME', 'PEXPIRETIME']), key(g, 'any')] }),
+  (g) => ({ argv: [g.r.pick(['EXPIRE', 'PEXPIRE']), key(g, 'any'), g.r.chance(0.8) ? bigSecs(g) + '000' : g.r.pick(['-1', '0', 'abc', '9223372036854775807']), ...g.r.pick([[], [], ['NX'], ['XX'], ['GT'], ['LT'], ['NX', 'XX'], ['GT', 'LT']])] }),
+  (g) => ({ argv: [g.r.pick(['EXPIREAT', 'PEXPIREAT']), key(g, 'any'), g.r.pick(['4102444800', '4102444900000', '1', '-5', '9223372036854775807']), ...g.r.pick([[], ['GT'], ['LT'], ['XX']])] }),
+  (g) => ({ argv: ['DBSIZE'] }),
+  (g) => ({ argv: ['SELECT', g.r.chance(0.7) ? '0' : g.r.pick(['1', '16', 'x'])] }),
+  (g) => (g.r.chance(0.2) ? { argv: ['SWAPDB', '0', '1'] } : { argv: ['OBJECT', 'REFCOUNT', key(g, 'any')] }),
+  (g) => (g.r.chance(0.1) ? { argv: ['FLUSHDB'] } : { argv: ['EXISTS', key(g, 'any'), key(g, 'any')] }),
+  (g) => ({ argv: ['DUMP', key(g, 'any')], mode: 'dump', nomulti: true }),
+];
+
+const HASH: Array<(g: Gen) => Cmd> = [
+  (g) => ({ argv: [g.r.pick(['HSET', 'HMSET']), key(g, 'hash'), ...many(g, 1, 3, () => [field(g), g.r.chance(0.03) ? 'x'.repeat(70) : sval(g)]).flat()] }),
+  (g) => ({ argv: ['HSETNX', key(g, 'hash'), field(g), sval(g)] }),
+  (g) => ({ argv: ['HGET', key(g, 'hash'), field(g)] }),
+  (g) => ({ argv: ['HMGET', key(g, 'hash'), ...many(g, 1, 3, () => field(g))] }),
+  (g) => ({ argv: ['HDEL', key(g, 'hash'), ...many(g, 1, 3, () => field(g))] }),
+  (g) => ({ argv: [g.r.pick(['HLEN'])!, key(g, 'hash')] }),
+  (g) => ({ argv: [g.r.pick(['HSTRLEN', 'HEXISTS']), key(g, 'hash'), field(g)] }),
+  (g) => ({ argv: ['HINCRBY', key(g, 'hash'), field(g), g.r.chance(0.85) ? ival(g) : sval(g)] }),
+  (g) => ({ argv: ['HINCRBYFLOAT', key(g, 'hash'), field(g), g.r.chance(0.85) ? fval(g) : sval(g)] }),
+  (g) => { const k = key(g, 'hash'); return { argv: ['HGETALL', k], mode: 'hash', key: k, nomulti: true }; },
+  (g) => { const k = key(g, 'hash'); return { argv: [g.r.pick(['HKEYS', 'HVALS']), k], mode: 'hashkeys', key: k, nomulti: true }; },
+  (g) => { const k = key(g, 'hash'); return { argv: ['HSCAN', k, '0', ...g.r.pick([[], ['COUNT', '100'], ['MATCH', 'f*'], ['MATCH', '*', 'COUNT', '0']])], mode: 'scan', key: k, nomulti: true }; },
+];
+
+const LIST: Array<(g: Gen) => Cmd> = [
+  (g) => ({ argv: [g.r.pick(['LPUSH', 'RPUSH', 'LPUSHX', 'RPUSHX']), key(g, 'list'), ...many(g, 1, 4, () => sval(g))] }),
+  (g) => ({ argv: [g.r.pick(['LPOP', 'RPOP']), key(g, 'list'), ...(g.r.chance(0.4) ? [smallInt(g, -1, 4)] : [])] }),
+  (g) => ({ argv: ['LRANGE', key(g, 'list'), smallInt(g, -6, 6), smallInt(g, -6, 6)] }),
+  (g) => ({ argv: ['LINDEX', key(g, 'list'), smallInt(g, -6, 6)] }),
+  (g) => ({ argv: ['LSET', key(g, 'list'), smallInt(g, -4, 4), sval(g)] }),
+  (g) => ({ argv: ['LINSERT', key(g, 'list'), g.r.pick(['BEFORE', 'AFTER', 'x']), sval(g), sval(g)] }),
+  (g) => ({ argv: ['LREM', key(g, 'list'), smallInt(g, -2, 2), sval(g)] }),
+  (g) => ({ argv: ['LTRIM', key(g, 'list'), smallInt(g, -5, 5), smallInt(g, -5, 5)] }),
+  (g) => ({ argv: ['LLEN', key(g, 'list')] }),
+  (g) => ({ argv: ['LPOS', key(g, 'list'), sval(g), ...g.r.pick([[], ['RANK', '-1'], ['RANK', '0'], ['COUNT', '0'], ['COUNT', '2', 'RANK', '2'], ['MAXLEN', '2'], ['RANK', '-9223372036854775808']])] }),
+  (g) => ({ argv: ['LMOVE', key(g, 'list'), key(g, 'list'), g.r.pick(['LEFT', 'RIGHT']), g.r.pick(['LEFT', 'RIGHT', 'UP'])] }),
+  (g) => ({ argv: ['RPOPLPUSH', key(g, 'list'), key(g, 'list')] }),
+  (g) => ({ argv: ['LMPOP', g.r.pick(['1', '2', '0']), key(g, 'list'), key(g, 'list'), g.r.pick(['LEFT', 'RIGHT']), ...g.r.pick([[], ['COUNT', '2'], ['COUNT', '0']])] }),
+  (g) => ({ argv: ['BLPOP', key(g, 'list'), key(g, 'list'), '0'], nomulti: false }),
+];
+
+const SET: Array<(g: Gen) => Cmd> = [
+  (g) => ({ argv: ['SADD', key(g, 'set'), ...members(g, g.r.range(1, 4))] }),
+  (g) => ({ argv: ['SREM', key(g, 'set'), ...members(g, g.r.range(1, 3))] }),
+  (g) => ({ argv: ['SISMEMBER', key(g, 'set'), member(g, false)] }),
+  (g) => ({ argv: ['SMISMEMBER', key(g, 'set'), ...members(g, 3)] }),
+  (g) => ({ argv: ['SCARD', key(g, 'set')] }),
+  (g) => ({ argv: ['SMOVE', key(g, 'set'), key(g, 'set'), member(g, false)] }),
+  (g) => { const k = key(g, 'set'); return { argv: ['SMEMBERS', k], mode: 'set', key: k, nomulti: true }; },
+  (g) => ({ argv: [g.r.pick(['SINTER', 'SUNION', 'SDIFF']), key(g, 'set'), key(g, 'set')], mode: 'sort', nomulti: true }),
+  (g) => ({ argv: [g.r.pick(['SINTERSTORE', 'SUNIONSTORE', 'SDIFFSTORE']), key(g, 'set'), key(g, 'set'), key(g, 'set')] }),
+  (g) => ({ argv: ['SINTERCARD', g.r.pick(['2', '1', '0']), key(g, 'set'), key(g, 'set'), ...g.r.pick([[], ['LIMIT', '1'], ['LIMIT', '-1']])] }),
+  (g) => { const k = key(g, 'set'); return { argv: ['SSCAN', k, '0', ...g.r.pick([[], ['COUNT', '100'], ['MATCH', '1*']])], mode: 'scan', key: k, nomulti: true }; },
+];
+
+const ZSET: Array<(g: Gen) => Cmd> = [
+  (g) => ({ argv: ['ZADD', key(g, 'zset'), ...g.r.pick([[], [], ['NX'], ['XX'], ['GT'], ['LT', 'CH'], ['CH'], ['INCR'], ['NX', 'GT'], ['XX', 'INCR']]), ...many(g, 1, 3, () => [score(g), zmember(g)]).flat()] }),
+  (g) => ({ argv: ['ZINCRBY', key(g, 'zset'), score(g), zmember(g)] }),
+  (g) => ({ argv: ['ZSCORE', key(g, 'zset'), zmember(g)] }),
+  (g) => ({ argv: ['ZMSCORE', key(g, 'zset'), zmember(g), zmember(g)] }),
+  (g) => ({ argv: ['ZRANGE', key(g, 'zset'), smallInt(g, -4, 4), smallInt(g, -4, 4), ...g.r.pick([[], ['WITHSCORES'], ['REV'], ['REV', 'WITHSCORES']])] }),
+  (g) => ({ argv: ['ZRANGE', key(g, 'zset'), scoreBound(g), scoreBound(g), 'BYSCORE', ...g.r.pick([[], ['WITHSCORES'], ['REV'], ['LIMIT', '1', '2'], ['LIMIT', '0', '-1', 'WITHSCORES']])] }),
+  (g) => ({ argv: ['ZRANGE', key(g, 'zset'), lexBound(g), lexBound(g), 'BYLEX', ...g.r.pick([[], ['REV'], ['LIMIT', '1', '2'], ['WITHSCORES']])] }),
+  (g) => ({ argv: [g.r.pick(['ZRANGEBYSCORE', 'ZREVRANGEBYSCORE']), key(g, 'zset'), scoreBound(g), scoreBound(g), ...g.r.pick([[], ['WITHSCORES'], ['LIMIT', '0', '1']])] }),
+  (g) => ({ argv: [g.r.pick(['ZRANGEBYLEX', 'ZREVRANGEBYLEX']), key(g, 'zset'), lexBound(g), lexBound(g)] }),
+  (g) => ({ argv: ['ZREVRANGE', key(g, 'zset'), smallInt(g, -3, 3), smallInt(g, -3, 3), ...(g.r.chance(0.5) ? ['WITHSCORES'] : [])] }),
+  (g) => ({ argv: [g.r.pick(['ZRANK', 'ZREVRANK']), key(g, 'zset'), zmember(g)] }),
+  (g) => ({ argv: ['ZREM', key(g, 'zset'), zmember(g), zmember(g)] }),
+  (g) => ({ argv: ['ZREMRANGEBYSCORE', key(g, 'zset'), scoreBound(g), scoreBound(g)] }),
+  (g) => ({ argv: ['ZREMRANGEBYRANK', key(g, 'zset'), smallInt(g, -3, 3), smallInt(g, -3, 3)] }),
+  (g) => ({ argv: ['ZREMRANGEBYLEX', key(g, 'zset'), lexBound(g), lexBound(g)] }),
+  (g) => ({ argv: ['ZCOUNT', key(g, 'zset'), scoreBound(g), scoreBound(g)] }),
+  (g) => ({ argv: ['ZLEXCOUNT', key(g, 'zset'), lexBound(g), lexBound(g)] }),
+  (g) => ({ argv: ['ZCARD', key(g, 'zset')] }),
+  (g) => ({ argv: [g.r.pick(['ZPOPMIN', 'ZPOPMAX']), key(g, 'zset'), ...(g.r.chance(0.4) ? [smallInt(g, -1, 3)] : [])] }),
+  (g) => ({ argv: ['ZMPOP', '2', key(g, 'zset'), key(g, 'zset'), g.r.pick(['MIN', 'MAX']), ...g.r.pick([[], ['COUNT', '2']])] }),
+  (g) => ({ argv: [g.r.pick(['ZUNIONSTORE', 'ZINTERSTORE', 'ZDIFFSTORE']), key(g, 'zset'), '2', key(g, 'zset'), key(g, 'set'), ...g.r.pick([[], ['WEIGHTS', '2', '0.5'], ['AGGREGATE', 'MAX'], ['AGGREGATE', 'MIN', 'WEIGHTS', '-1', 'inf']])] }),
+  (g) => ({ argv: [g.r.pick(['ZUNION', 'ZINTER', 'ZDIFF']), '2', key(g, 'zset'), key(g, 'zset'), ...g.r.pick([[], ['WITHSCORES'], ['WEIGHTS', '1', '3', 'WITHSCORES'], ['AGGREGATE', 'SUM', 'WITHSCORES']])] }),
+  (g) => ({ argv: ['ZINTERCARD', '2', key(g, 'zset'), key(g, 'set'), ...g.r.pick([[], ['LIMIT', '1']])] }),
+  (g) => ({ argv: ['ZRANGESTORE', key(g, 'zset'), key(g, 'zset'), smallInt(g, -2, 2), smallInt(g, -2, 3)] }),
+  (g) => ({ argv: ['BZPOPMIN', key(g, 'zset'), '0'] }),
+];
+
+const BITS: Array<(g: Gen) => Cmd> = [
+  (g) => ({ argv: ['SETBIT', key(g, 'str'), smallInt(g, -1, 40), g.r.pick(['0', '1', '1', '2'])] }),
+  (g) => ({ argv: ['GETBIT', key(g, 'str'), smallInt(g, -1, 40)] }),
+  (g) => ({ argv: ['BITCOUNT', key(g, 'str'), ...g.r.pick([[], ['0', '-1'], ['1', '3'], ['-2', '-1', 'BIT'], ['0', '5', 'BYTE'], ['0']])] }),
+  (g) => ({ argv: ['BITPOS', key(g, 'str'), g.r.pick(['0', '1']), ...g.r.pick([[], ['1'], ['0', '-1'], ['2', '20', 'BIT'], ['-1', '-1', 'BYTE']])] }),
+  (g) => ({ argv: ['BITOP', g.r.pick(['AND', 'OR', 'XOR', 'NOT', 'NAND']), key(g, 'str'), key(g, 'str'), ...(g.r.chance(0.5) ? [key(g, 'str')] : [])] }),
+  (g) => ({ argv: ['BITFIELD', key(g, 'str'), ...g.r.pick([['GET', 'u8', '0'], ['SET', 'i8', '#1', '-100'], ['INCRBY', 'u4', '2', '7'], ['OVERFLOW', 'SAT', 'INCRBY', 'i5', '0', '100'], ['OVERFLOW', 'FAIL', 'INCRBY', 'u2', '1', '5', 'GET', 'u2', '1'], ['GET', 'i64', '0'], ['GET', 'u64', '0']])] }),
+  (g) => ({ argv: ['BITFIELD_RO', key(g, 'str'), 'GET', g.r.pick(['u8', 'i3', 'u63']), smallInt(g, 0, 16)] }),
+];
+
+const HLL: Array<(g: Gen) => Cmd> = [
+  (g) => ({ argv: ['PFADD', key(g, 'str'), ...many(g, 0, 4, () => sval(g))] }),
+  (g) => ({ argv: ['PFCOUNT', key(g, 'str'), ...(g.r.chance(0.3) ? [key(g, 'str')] : [])] }),
+  (g) => ({ argv: ['PFMERGE', key(g, 'str'), key(g, 'str')] }),
+];
+
+const SORT: Array<(g: Gen) => Cmd> = [
+  (g) => ({ argv: ['SORT', key(g, g.r.pick(['list', 'set', 'zset'] as const)), ...g.r.pick([[], ['ALPHA'], ['DESC'], ['LIMIT', '1', '2'], ['ALPHA', 'DESC', 'LIMIT', '0', '3'], ['GET', '#'], ['BY', 'k*', 'ALPHA'], ['STORE', 'k3']])] }),
+  (g) => ({ argv: ['SORT_RO', key(g, 'list'), 'ALPHA'] }),
+];
+
+const GROUPS: Array<[number, Array<(g: Gen) => Cmd>]> = [
+  [14, STRING], [10, GENERIC], [12, HASH], [12, LIST], [12, SET], [14, ZSET], [6, BITS], [4, HLL], [3, SORT],
+];
+const TOTAL = GROUPS.reduce((a, [w]) => a + w, 0);
+
+function plainCmd(g: Gen): Cmd {
+  for (;;) {
+    let x = g.r.int(TOTAL);
+    let grp = GROUPS[0][1];
+    for (const [w, list] of GROUPS) { if (x < w) { grp = list; break; } x -= w; }
+    const c = g.r.pick(grp)(g);
+    if (c.argv[0] === 'BLPOP' || c.argv[0] === 'BZPOPMIN') { if (!g.inMulti) continue; }
+    if (g.inMulti && c.nomulti) continue;
+    // Wrong arity / garbage options at a low rate.
+    if (g.r.chance(0.04)) {
+      if (g.r.chance(0.5) && c.argv.length > 1) c.argv = c.argv.slice(0, g.r.int(c.argv.length - 1) + 1);
+      else c.argv = [...c.argv, g.r.pick(GARBAGE)];
+      if (c.mode && c.mode !== 'exact' && c.mode !== 'ttl') c.mode = 'sort';
+    }
+    return c;
+  }
+}
+
+const SCRIPTS = [
+  'return redis.call(unpack(ARGV))',
+  "local r = redis.pcall(unpack(ARGV)) if type(r) == 'table' and r.err then return 'E:' .. r.err end return r",
+  "local r = redis.pcall(unpack(ARGV)) return {r, 1, 'x', {2, 3.7}, false, true}",
+  'redis.setresp(3) return redis.call(unpack(ARGV))',
+  "redis.setresp(3) local r = redis.pcall(unpack(ARGV)) return {r, 'y'}",
+  "local r = redis.call(unpack(ARGV)) if type(r) == 'table' then return #r end return type(r)",
+  'return {1, nil, 2}',
+  "return redis.status_reply('FINE')",
+  "return redis.error_reply('MYERR custom')",
+  "return redis.pcall('incrby', KEYS[1], 'notanumber')",
+  'return tonumber(ARGV[1])',
+  "redis.call('set', KEYS[1], ARGV[1]) return redis.call('get', KEYS[1])",
+];
+
+function scriptCmd(g: Gen): Cmd {
+  const s = g.r.int(SCRIPTS.length);
+  const src = SCRIPTS[s];
+  if (s <= 5) {
+    let c: Cmd;
+    do c = plainCmd({ r: g.r, inMulti: true }); while (c.mode && c.mode !== 'exact');
+    return { argv: ['EVAL', src, '0', ...c.argv] };
+  }
+  return { argv: ['EVAL', src, '1', key(g, 'str'), sval(g)] };
+}
+
+/** Generate a deterministic command sequence for one seed. */
+export function generate(seed: number, len: number): Step[] {
+  const r = new Rng(seed);
+  const steps: Step[] = [{ client: 'B', argv: ['HELLO', '3'], mode: 'exact' }];
+  const push = (client: string, c: Cmd) => steps.push({ client, argv: c.argv, mode: c.mode ?? 'exact', key: c.key });
+  const g: Gen = { r, inMulti: false };
+  while (steps.length < len) {
+    const client = r.chance(0.6) ? 'A' : 'B';
+    const x = r.int(100);
+    if (x < 6) {
+      // MULTI block, optionally guarded by WATCH with another client touching the watched key.
+      const watched = r.chance(0.5) ? [key(g, 'any'), key(g, 'any')] : [];
+      if (watched.length) push(client, { argv: ['WATCH', ...watched] });
+      if (watched.length && r.chance(0.5)) {
+        const other = r.chance(0.5) ? 'C' : client === 'A' ? 'B' : 'A';
+        const c = plainCmd(g);
+        push(other, c);
+      }
+      push(client, { argv: ['MULTI'] });
+      g.inMulti = true;
+      const n = r.range(0, 5);
+      for (let i = 0; i < n; i++) push(client, r.chance(0.15) ? scriptCmd(g) : plainCmd(g));
+      if (r.chance(0.1)) push(client, { argv: ['MULTI'] });
+      g.inMulti = false;
+      push(client, { argv: [r.chance(0.12) ? 'DISCARD' : 'EXEC'] });
+      if (watched.length && r.chance(0.2)) push(client, { argv: ['UNWATCH'] });
+    } else if (x < 14) {
+      g.inMulti = true;
+      push(client, scriptCmd(g));
+      g.inMulti = false;
+    } else if (x < 15) {
+      push(client, { argv: r.pick([['HELLO', r.pick(['2', '3'])], ['EXEC'], ['DISCARD'], ['PING'], ['ECHO', sval(g)]]) });
+    } else {
+      push(client, plainCmd(g));
+    }
+  }
+  return steps.slice(0, len);
+}
+
+// ---------- running ----------
+export interface FuzzMismatch { index: number; step: Step; redis: string; redsim: string }
+
+const isIntReply = (r: Reply): r is { t: 'int'; v: number | bigint } => r.t === 'int';
+
+/** Run steps against a fresh real server and a fresh redsim; stop at the first mismatch. */
+export async function runSteps(steps: Step[], bin: string): Promise<{ compared: number; mismatch: FuzzMismatch | null }> {
+  const real = await RealRedis.start(bin);
+  const clock = new VirtualClock(Date.now());
+  const sim = new RedSim({ clock, seed: 1 });
+  const conns = new Map<string, { rc: RealConn; sc: Client; db: string; multi: boolean; queuedUnordered: boolean }>();
+  const meta = await RealConn.connect(real.port);
+  const metaCall = async (argv: string[]) => { meta.send(argv); return (await meta.read()).reply; };
+  let compared = 0;
+  // Align client ids with the real server (it numbered the readiness probes and this connection).
+  const id = await metaCall(['CLIENT', 'ID']);
+  if (id.t === 'int') sim.setNextClientId(Number(id.v) + 1);
+  try {
+    for (let i = 0; i < steps.length; i++) {
+      const st = steps[i];
+      let c = conns.get(st.client);
+      if (!c) {
+        c = { rc: await RealConn.connect(real.port), sc: sim.createClient(), db: '0', multi: false, queuedUnordered: false };
+        conns.set(st.client, c);
+      }
+      let mode = st.mode;
+      const cmd = st.argv[0].toUpperCase();
+      if (c.multi) {
+        // Queued: the reply is QUEUED; an unordered reply would land inside EXEC's array.
+        if (mode !== 'exact') c.queuedUnordered = true;
+        mode = 'exact';
+      } else if (st.key && (mode === 'set' || mode === 'hash' || mode === 'hashkeys' || mode === 'scan' || mode === 'dump')) {
+        await metaCall(['SELECT', c.db]);
+        const enc = await metaCall(['OBJECT', 'ENCODING', st.key]);
+        const e = enc.t === 'bulk' ? enc.v : '';
+        const ordered = e === 'intset' || e === 'listpack' || e === 'embstr' || e === 'int' || e === 'raw' || e === 'quicklist' || e === '';
+        if (mode === 'set') mode = ordered ? 'exact' : 'sort';
+        else if (mode === 'hash') mode = ordered ? 'exact' : 'sortpairs';
+        else if (mode === 'hashkeys') mode = ordered ? 'exact' : 'sort';
+        else mode = ordered || e === 'skiplist' && mode === 'dump' ? 'exact' : 'skip' as StepMode;
+      }
+      if (clock.now() < Date.now()) clock.set(Date.now());
+      const respBefore = c.sc.resp;
+      c.rc.send(st.argv);
+      const simP = sim.execute(c.sc, st.argv);
+      const realR = await c.rc.read();
+      const simR = await simP;
+      const resp = c.sc.resp;
+      // Track the client state the encoding lookups and EXEC comparison depend on.
+      let execMode = mode;
+      if (cmd === 'MULTI' && realR.reply.t === 'status') c.multi = true;
+      else if ((cmd === 'EXEC' || cmd === 'DISCARD') && c.multi) {
+        c.multi = false;
+        if (c.queuedUnordered) execMode = 'skip' as StepMode;
+        c.queuedUnordered = false;
+      } else if (cmd === 'SELECT' && realR.reply.t === 'status' && !c.multi) c.db = st.argv[1];
+      else if (cmd === 'RESET') { c.multi = false; c.db = '0'; }
+      if ((execMode as string) === 'skip') continue;
+      compared++;
+      let a: Buffer, b: Buffer;
+      if (execMode === 'ttl' && isIntReply(realR.reply) && isIntReply(simR)) {
+        const x = Number(realR.reply.v), y = Number(simR.v);
+        const tol = cmd === 'PTTL' ? 1500 : 1;
+        if (x >= 0 && y >= 0 && Math.abs(x - y) <= tol) continue;
+      }
+      if (execMode === 'exact' || execMode === 'ttl') { a = realR.raw; b = encodeReply(simR, resp); }
+      else { a = normalize(realR.reply, execMode as 'sort' | 'sortpairs', resp); b = normalize(simR, execMode as 'sort' | 'sortpairs', resp); }
+      void respBefore;
+      if (!a.equals(b)) return { compared, mismatch: { index: i, step: st, redis: show(a), redsim: show(b) } };
+    }
+  } finally {
+    for (const c of conns.values()) c.rc.close();
+    meta.close();
+    sim.stop();
+    real.stop();
+  }
+  return { compared, mismatch: null };
+}
+
+/**
+ * Shrink a failing sequence: drop chunks (halving sizes down to single commands)
+ * while some mismatch persists; cut at the first mismatch each time. Bounded by time.
+ */
+export async function shrink(steps: Step[], bin: string, budgetMs = 30_000): Promise<{ steps: Step[]; mismatch: FuzzMismatch }> {
+  const deadline = Date.now() + budgetMs;
+  let cur = steps;
+  let best = (await runSteps(cur, bin)).mismatch;
+  if (!best) throw new Error('shrink: the sequence does not fail');
+  cur = cur.slice(0, best.index + 1);
+  for (let chunk = Math.max(1, cur.length >> 1); chunk >= 1 && Date.now() < deadline; chunk >>= 1) {
+    for (let start = cur.length - 1 - chunk; start >= 0 && Date.now() < deadline; start -= chunk) {
+      const s0 = Math.max(0, start);
+      const cand = cur.slice(0, s0).concat(cur.slice(s0 + chunk));
+      if (cand.length === 0) continue;
+      const m = (await runSteps(cand, bin)).mismatch;
+      if (m) { cur = cand.slice(0, m.index + 1); best = m; start = Math.min(start, cur.length - 1); }
+    }
+    if (chunk === 1) break;
+  }
+  return { steps: cur, mismatch: best };
+}
+
+/** Quote one byte-string argument the way redis-cli (and the scenario files) read it. */
+export function quoteArg(a: string): string {
+  if (a.length > 0 && /^[\x21-\x7e]+$/.test(a) && !/["'\\]/.test(a)) return a;
+  let out = '"';
+  for (const ch of a) {
+    const c = ch.charCodeAt(0);
+    if (ch === '"' || ch === '\\') out += '\\' + ch;
+    else if (ch === '\n') out += '\\n';
+    else if (ch === '\r') out += '\\r';
+    else if (ch === '\t') out += '\\t';
+    else if (c < 0x20 || c >= 0x7f) out += '\\x' + c.toString(16).padStart(2, '0');
+    else out += ch;
+  }
+  return out + '"';
+}
+
+/** Steps in scenario-file syntax (paste into test/diff/scenarios/...). */
+export function formatSteps(steps: Step[]): string {
+  return steps.map((s) => {
+    const pre = s.mode === 'sort' || s.mode === 'set' || s.mode === 'hashkeys' ? '!sort ' : s.mode === 'hash' ? '!sortpairs ' : '';
+    return `${pre}${s.client === 'A' ? '' : '@' + s.client + ' '}${s.argv.map(quoteArg).join(' ')}`;
+  }).join('\n');
+}
