@@ -18,11 +18,25 @@ import { pushToString51 } from './lua51/stdlib.js';
 import { pushErrorTable, luaToReply } from './bridge.js';
 import { cstr } from './shebang.js';
 import { parseLongLong } from '../util/float.js';
+import { chainOf, chainYieldable } from './coroutines.js';
+import { heapExhausted, throwOutOfMemory } from './lua51/limits.js';
 
 /** Instructions between two count-hook calls. */
 export const HOOK_COUNT = 10000;
 /** Virtual clock: script time charged per hook call, so BUSY timing is deterministic. */
 export const VIRTUAL_MS_PER_HOOK = 1;
+/** Heap usage is sampled every this many hook calls. */
+const HEAP_CHECK_EVERY = 8;
+/**
+ * A script past busy-reply-threshold that cannot yield (it is inside a C call
+ * with no continuation: a table.sort comparator, a gsub callback, tostring's
+ * __tostring, load's reader...) cannot let SCRIPT KILL in, and the process is
+ * frozen. Redis has no such state (its hook serves clients in place), so we
+ * bound it: after max(threshold, this) more ms without a chance to yield the
+ * script is stopped with STALL_KILL_MSG, even if it already wrote.
+ */
+export const STALL_MIN_MS = 5000;
+export const STALL_KILL_MSG = 'Script killed: it ran past busy-reply-threshold inside a call that cannot be interrupted (sort comparator, gsub callback, metamethod called from C...)';
 
 export interface RunCtx {
   server: RedSim;
@@ -42,6 +56,8 @@ export interface RunCtx {
   startMs: number;
   startUs: number;
   hookCalls: number;
+  /** Script ms at which it first failed to yield after timing out; null while it can. */
+  stallSinceMs: number | null;
   /** Time frozen for the whole run (Redis's snapshot_time). */
   snapshotMs: number;
 }
@@ -76,6 +92,9 @@ export class ScriptEngine {
   readonly client: Client;
   run: RunCtx | null = null;
   private thread: LuaState = null;
+  /** Floor of the non-yieldable grace period (tests lower it). */
+  stallMinMs = STALL_MIN_MS;
+  private killMsg = '';
   private readonly hook: (L: LuaState, ar: unknown) => void;
   private readonly killHook: (L: LuaState, ar: unknown) => void;
 
@@ -86,7 +105,7 @@ export class ScriptEngine {
     this.client.kind = 'script';
     this.L = create(this);
     this.hook = (L) => this.onHook(L);
-    this.killHook = (L) => this.raiseKilled(L);
+    this.killHook = (L) => this.raiseError(L, this.killMsg);
   }
 
   private newThread(): LuaState {
@@ -117,7 +136,10 @@ export class ScriptEngine {
       this.end(rc, T);
       throw e;
     }
-    if (status === LUA_YIELD) return this.continueAsync(rc, T);
+    if (status === LUA_YIELD) {
+      chainOf(T).hookYield = false;
+      return this.continueAsync(rc, T);
+    }
     return this.finish(rc, T, status);
   }
 
@@ -128,6 +150,9 @@ export class ScriptEngine {
     server.busy = { kind: this.kind, timedOut: false };
     this.client.db = rc.caller.db;
     this.client.resp = 2;
+    const chain = chainOf(this.L);
+    chain.active.length = 0;
+    chain.hookYield = false;
   }
 
   private end(rc: RunCtx, T: LuaState): void {
@@ -158,6 +183,7 @@ export class ScriptEngine {
           if (server.callDepth > 0) server.cmdTime = savedTime;
         }
         if (status === LUA_YIELD) {
+          chainOf(T).hookYield = false;
           server.callDepth--;
           setImmediate(step);
           return;
@@ -179,6 +205,12 @@ export class ScriptEngine {
   private finish(rc: RunCtx, T: LuaState, status: number): Reply {
     const L = this.L;
     try {
+      if (status === lua.LUA_ERRMEM) {
+        // luaCallFunction's reply for an error that is not a table (the
+        // message handler does not run for memory errors)
+        lua.lua_settop(T, 0);
+        return err(`ERR Error running script ${rc.funcname}, not enough memory`);
+      }
       if (status === LUA_OK) {
         const n = lua.lua_gettop(T);
         if (n === 0) lua.lua_pushnil(L);
@@ -238,26 +270,48 @@ export class ScriptEngine {
   private onHook(L: LuaState): void {
     const rc = this.run;
     if (!rc) return;
+    const server = this.server;
+    rc.hookCalls++;
+    if (rc.hookCalls % HEAP_CHECK_EVERY === 0 && heapExhausted()) throwOutOfMemory(L);
     if (!rc.timedOut) {
-      rc.hookCalls++;
-      const server = this.server;
-      const elapsed = server.clock.virtual
-        ? server.clock.now() - rc.startMs + rc.hookCalls * VIRTUAL_MS_PER_HOOK
-        : (server.clock.nowUs() - rc.startUs) / 1000;
-      if (elapsed < server.config.getNumber('busy-reply-threshold')) return;
+      if (this.elapsedMs(rc) < server.config.getNumber('busy-reply-threshold')) return;
       rc.timedOut = true;
       if (server.busy) server.busy.timedOut = true;
     }
     if (rc.killed) { this.raiseKilled(L); return; }
-    // Only the run thread goes back to the event loop; a yield inside a
-    // script-created coroutine would be seen by the script itself.
-    if (L === this.thread && lua.lua_isyieldable(L)) lua.lua_yield(L, 0);
+    // Yield for the event loop when every thread from the run thread up to
+    // L can; coroutines.ts passes a yield inside a script coroutine upwards.
+    if (chainYieldable(this.thread, L)) {
+      rc.stallSinceMs = null;
+      chainOf(L).hookYield = true;
+      lua.lua_yield(L, 0);
+      return;
+    }
+    const now = this.elapsedMs(rc);
+    if (rc.stallSinceMs === null) { rc.stallSinceMs = now; return; }
+    const limit = Math.max(server.config.getNumber('busy-reply-threshold'), this.stallMinMs);
+    if (now - rc.stallSinceMs >= limit) this.raiseError(L, STALL_KILL_MSG);
+  }
+
+  private elapsedMs(rc: RunCtx): number {
+    const server = this.server;
+    return server.clock.virtual
+      ? server.clock.now() - rc.startMs + rc.hookCalls * VIRTUAL_MS_PER_HOOK
+      : (server.clock.nowUs() - rc.startUs) / 1000;
   }
 
   private raiseKilled(L: LuaState): void {
-    // From now on every line raises again, so pcall cannot swallow the kill.
-    lua.lua_sethook(L, this.killHook, lua.LUA_MASKLINE, 0);
-    pushErrorTable(L, 'Script killed by user with SCRIPT KILL...', false);
+    this.raiseError(L, 'Script killed by user with SCRIPT KILL...');
+  }
+
+  private raiseError(L: LuaState, msg: string): void {
+    // From now on every line raises again, in every thread of the run, so
+    // pcall cannot swallow the kill.
+    for (const t of [this.thread, ...chainOf(L).active, L]) {
+      if (t) lua.lua_sethook(t, this.killHook, lua.LUA_MASKLINE, 0);
+    }
+    this.killMsg = msg;
+    pushErrorTable(L, msg, false);
     lua.lua_error(L);
   }
 }
@@ -281,7 +335,7 @@ export function newRunCtx(server: RedSim, engine: ScriptEngine, caller: Client, 
   const nowUs = server.clock.nowUs();
   return {
     server, engine, caller, callerArgv, funcname, evalMode, readOnly, allowOom,
-    writeDirty: false, killed: false, timedOut: false,
+    writeDirty: false, killed: false, timedOut: false, stallSinceMs: null,
     startMs: Math.floor(nowUs / 1000), startUs: nowUs, hookCalls: 0,
     snapshotMs: server.now(),
   };

@@ -13,6 +13,8 @@
 import { lua, lauxlib, internals, LuaState, pushBytes, lstr, luaToBytes } from './lua-util.js';
 import { installNumberSemantics } from './lua51/numbers.js';
 import { openLua51Libs, READONLY_MSG, ChunkValidator } from './lua51/stdlib.js';
+import { installStringLimits, throwOutOfMemory } from './lua51/limits.js';
+import { installYieldableCalls } from './coroutines.js';
 
 const { LUA_REGISTRYINDEX, LUA_TTABLE, LUA_RIDX_GLOBALS } = lua;
 
@@ -104,7 +106,10 @@ function nativeErrorToLua(L: LuaState): number {
   let msg: string;
   if (e instanceof ReadonlyTableError) msg = READONLY_MSG;
   else if (e instanceof RangeError && /call stack/i.test(e.message)) msg = 'stack overflow';
-  else if (e instanceof RangeError && /(allocation|Invalid (typed )?array length|Invalid string length)/i.test(e.message)) msg = 'not enough memory';
+  else if (e instanceof RangeError && /(allocation|Invalid (typed )?array length|Invalid string length|maximum size)/i.test(e.message)) {
+    // a JS allocation failure is Lua's memory error (LUA_ERRMEM)
+    return throwOutOfMemory(L);
+  }
   else if (e instanceof Error) msg = e.message;
   else msg = String(e);
   pushBytes(L, msg);
@@ -128,10 +133,12 @@ export interface SandboxOptions {
 export function createSandboxState(kind: 'eval' | 'function', opts: SandboxOptions = {}): LuaState {
   installNumberSemantics();
   installReadonlyTables();
+  installStringLimits();
   const L = lauxlib.luaL_newstate();
   if (!L) throw new Error('cannot create Lua state');
   lua.lua_atnativeerror(L, nativeErrorToLua);
   openLua51Libs(L, opts.validateChunk);
+  installYieldableCalls(L);
   opts.beforeLock?.(L);
 
   lua.lua_pushglobaltable(L);

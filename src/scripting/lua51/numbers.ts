@@ -125,6 +125,11 @@ function luaBytes(v: unknown): string {
   return s;
 }
 
+const FENGARI_MSGS = new Map([
+  ['JS stack overflow', 'C stack overflow'],
+  ['attempt to yield across a JS-call boundary', 'attempt to yield across metamethod/C-call boundary'],
+]);
+
 let installed = false;
 
 /** Apply the number seams to fengari (idempotent, process-wide). */
@@ -183,6 +188,11 @@ export function installNumberSemantics(): void {
       const info = luaBytes(args[2]);
       const m = /^ \((\w+) '(.*)'\)$/s.exec(info);
       if (m) return pushv(L, toLua("attempt to %s %s '%s' (a %s value)"), [args[0], toLua(m[1]), toLua(m[2]), args[1]]);
+    }
+    // fengari names the C stack "JS"; 5.1 messages say C
+    if (args.length === 0) {
+      const t = FENGARI_MSGS.get(luaBytes(fmt));
+      if (t !== undefined) return pushv(L, toLua(t), args);
     }
     return pushv(L, changed ?? fmt, args);
   };

@@ -1,0 +1,114 @@
+import { describe, it, expect } from 'vitest';
+import { RedSim } from '../../src/server.js';
+import { VirtualClock } from '../../src/clock.js';
+import type { Reply } from '../../src/reply.js';
+import { evalScriptsOf } from '../../src/scripting/eval.js';
+
+const BUSY = 'BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.';
+const killed = (line: number) => new RegExp(`^ERR Script killed by user with SCRIPT KILL\\.\\.\\. script: [0-9a-f]{40}, on @user_script:${line}\\.$`);
+
+function setup() {
+  const s = new RedSim({ clock: new VirtualClock(), seed: 1, config: { 'busy-reply-threshold': 50 } });
+  return { s, a: s.connect(), b: s.connect() };
+}
+
+/** Run `body` on b; it must go async, a must see BUSY, SCRIPT KILL must end it with the kill error. */
+async function expectKillable(body: string, line = 1): Promise<void> {
+  const { a, b } = setup();
+  const p = b.send('EVAL', body, 0);
+  expect(p).toBeInstanceOf(Promise);
+  expect(a.send('PING')).toEqual({ t: 'error', v: BUSY });
+  expect(a.send('SCRIPT', 'KILL')).toEqual({ t: 'status', v: 'OK' });
+  const r = (await p) as Reply & { v: string };
+  expect(r.t).toBe('error');
+  expect(r.v).toMatch(killed(line));
+  expect(a.send('PING')).toEqual({ t: 'status', v: 'PONG' });
+}
+
+describe('busy scripts inside script coroutines are killable', () => {
+  it('coroutine.wrap loop', () => expectKillable('coroutine.wrap(function() while true do end end)()'));
+  // The kill error ends the coroutine it hit; resume hands it to the script
+  // (as in Redis), and the next line of the run thread raises it again.
+  it('coroutine.resume loop', () => expectKillable(
+    'local ok, e = coroutine.resume(coroutine.create(function() while true do end end))\nreturn e', 2));
+  it('nested coroutines', () => expectKillable(
+    'coroutine.wrap(function() coroutine.resume(coroutine.create(function() while true do end end))\nend)()'));
+  it('pcall and xpcall inside a coroutine', () => expectKillable(
+    'coroutine.wrap(function() pcall(xpcall, function() while true do end end, function(e) return e end)\nend)()'));
+  it('pcall swallowing the kill in a loop', () => expectKillable(
+    'while true do pcall(coroutine.wrap(function() while true do end end)) end'));
+  it('a metamethod called from Lua code', () => expectKillable(
+    "local t = setmetatable({}, {__index=function() while true do end end}) return t.x"));
+  it('a tail-call loop', () => expectKillable('local function f(n) return f(n+1) end return f(1)'));
+});
+
+describe('a coroutine interrupted by the event loop continues where it was', () => {
+  it('yields and results pass through untouched', async () => {
+    const { a, b } = setup();
+    const body = `
+      local co = coroutine.create(function(x)
+        local n = 0
+        for i = 1, 1000000 do n = n + 1 end
+        local y = coroutine.yield(x + n)
+        for i = 1, 1000000 do n = n + 1 end
+        return y .. ':' .. n
+      end)
+      local ok1, v1 = coroutine.resume(co, 5)
+      local ok2, v2 = coroutine.resume(co, 'y')
+      local ok3, e3 = coroutine.resume(co)
+      local w = coroutine.wrap(function() for i = 1, 1000000 do end return 'w' end)
+      return {tostring(ok1), v1, tostring(ok2), v2, tostring(ok3), e3, w(), coroutine.status(co)}`;
+    const p = b.send('EVAL', body, 0);
+    expect(p).toBeInstanceOf(Promise);
+    expect(a.send('PING')).toEqual({ t: 'error', v: BUSY });
+    const r = await p;
+    expect(r).toEqual({ t: 'array', v: [
+      { t: 'bulk', v: 'true' }, { t: 'int', v: 1000005 }, { t: 'bulk', v: 'true' }, { t: 'bulk', v: 'y:2000000' },
+      { t: 'bulk', v: 'false' }, { t: 'bulk', v: 'cannot resume dead coroutine' }, { t: 'bulk', v: 'w' },
+      { t: 'bulk', v: 'dead' },
+    ] });
+  });
+});
+
+describe('a script that cannot yield', () => {
+  const STALL = /^ERR Script killed: it ran past busy-reply-threshold inside a call that cannot be interrupted .* script: [0-9a-f]{40}, on @user_script:1\.$/;
+
+  async function expectStopped(body: string, line = 1): Promise<void> {
+    const { s, b } = setup();
+    evalScriptsOf(s).engine.stallMinMs = 0;
+    const r = b.send('EVAL', body, 0);
+    // it never reaches the event loop: the reply is synchronous
+    expect(r).not.toBeInstanceOf(Promise);
+    const e = r as Reply & { v: string };
+    expect(e.t).toBe('error');
+    expect(e.v).toMatch(line === 1 ? STALL : /^ERR Script killed: /);
+    expect(s.connect().send('PING')).toEqual({ t: 'status', v: 'PONG' });
+  }
+
+  it('table.sort comparator looping forever is stopped after a second threshold', () =>
+    expectStopped('table.sort({3, 2, 1}, function(a, b) while true do end end)'));
+  it('gsub callback', () => expectStopped("string.gsub('abc', '%w', function() while true do end end)"));
+  it('__tostring called by tostring()', () =>
+    expectStopped('tostring(setmetatable({}, {__tostring = function() while true do end end}))'));
+  it('pcall cannot swallow the stop', () =>
+    expectStopped("while true do pcall(table.sort, {3, 2, 1}, function() while true do end end) end"));
+
+  it('a long but finite non-yieldable call finishes, and the script then yields', async () => {
+    const { s, a, b } = setup();
+    expect(evalScriptsOf(s).engine.stallMinMs).toBe(5000);
+    const p = b.send('EVAL', "table.sort({3, 2, 1}, function(x, y) for i = 1, 1000000 do end return x < y end) while true do end", 0);
+    expect(p).toBeInstanceOf(Promise);
+    expect(a.send('PING')).toEqual({ t: 'error', v: BUSY });
+    expect(a.send('SCRIPT', 'KILL')).toEqual({ t: 'status', v: 'OK' });
+    expect(((await p) as { v: string }).v).toMatch(killed(1));
+  });
+});
+
+describe('coroutine.yield from the script body', () => {
+  it('is refused as in Lua 5.1', () => {
+    const { b } = setup();
+    expect(b.send('EVAL', 'coroutine.yield()', 0)).toEqual({ t: 'error',
+      v: 'ERR attempt to yield across metamethod/C-call boundary script: 28fa9aab8f13eb98b7d555b1121c4e2f64da5b24, on @user_script:1.' });
+    expect(b.send('EVAL', 'return coroutine.wrap(function() coroutine.yield(5) end)()', 0)).toEqual({ t: 'int', v: 5 });
+  });
+});
