@@ -52,6 +52,8 @@ registerAll({
       hashEntries: cfg.getNumber('hash-max-listpack-entries'),
       hashValue: cfg.getNumber('hash-max-listpack-value'),
       setIntsetEntries: cfg.getNumber('set-max-intset-entries'),
+      zsetEntries: cfg.getNumber('zset-max-listpack-entries'),
+      zsetValue: cfg.getNumber('zset-max-listpack-value'),
     });
     if (!v) return err('ERR Bad data format');
     let deleted = false;

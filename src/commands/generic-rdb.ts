@@ -4,12 +4,18 @@
  * and the CRC64 (Jones polynomial) footer. Byte strings are latin1 JS strings.
  */
 import type { RValue, StringValue } from '../keyspace/values.js';
-import { parseLongLong } from '../util/float.js';
+import type { ZSetValue } from '../keyspace/values.js';
+import { parseLongLong, d2string, strtod } from '../util/float.js';
 import { stringEncoding, intValueOf } from './string-enc.js';
 import { listFrom } from '../types/list.js';
+import { setFromMembers } from '../types/set.js';
+import { newZSetValue, convertToListpackIfNeeded } from '../types/zset.js';
 
 export const RDB_VERSION = 10;
-const T_STRING = 0, T_SET = 2, T_HASH = 4, T_SET_INTSET = 11, T_HASH_LISTPACK = 16, T_LIST_QUICKLIST_2 = 18;
+// RDB object type bytes (rdb.h); the ziplist/zipmap/quicklist-v1 ones come from older servers.
+const T_STRING = 0, T_LIST = 1, T_SET = 2, T_ZSET = 3, T_HASH = 4, T_ZSET_2 = 5,
+  T_LIST_ZIPLIST = 10, T_SET_INTSET = 11, T_ZSET_ZIPLIST = 12, T_HASH_ZIPLIST = 13,
+  T_LIST_QUICKLIST = 14, T_HASH_LISTPACK = 16, T_ZSET_LISTPACK = 17, T_LIST_QUICKLIST_2 = 18;
 
 // ---------------------------------------------------------------- CRC64 (Jones, reflected)
 const CRC_LO = new Uint32Array(256);
@@ -265,6 +271,50 @@ export function parseListpack(s: string): string[] | null {
   return out;
 }
 
+/** Entries of a ziplist (pre-7.0 small-collection blob), or null when malformed. */
+export function parseZiplist(s: string): string[] | null {
+  if (s.length < 11 || s.charCodeAt(s.length - 1) !== 0xff) return null;
+  const total = (s.charCodeAt(0) | (s.charCodeAt(1) << 8) | (s.charCodeAt(2) << 16) | (s.charCodeAt(3) << 24)) >>> 0;
+  if (total !== s.length) return null;
+  const end = s.length - 1;
+  const int = (at: number, n: number): string => {
+    let u = 0n;
+    for (let i = n - 1; i >= 0; i--) u = (u << 8n) | BigInt(s.charCodeAt(at + i));
+    if (u >= 1n << BigInt(n * 8 - 1)) u -= 1n << BigInt(n * 8);
+    return u.toString();
+  };
+  const out: string[] = [];
+  let p = 10;
+  while (p < end) {
+    const prev = s.charCodeAt(p);
+    if (prev === 0xff) return null;
+    p += prev === 0xfe ? 5 : 1;
+    if (p >= end) return null;
+    const e = s.charCodeAt(p);
+    let len = -1, hdr = 1;
+    switch (e >> 6) {
+      case 0: len = e & 0x3f; break;
+      case 1: len = ((e & 0x3f) << 8) | s.charCodeAt(p + 1); hdr = 2; break;
+      case 2:
+        if (e !== 0x80) return null;
+        len = ((s.charCodeAt(p + 1) << 24) >>> 0) + (s.charCodeAt(p + 2) << 16) + (s.charCodeAt(p + 3) << 8) + s.charCodeAt(p + 4);
+        hdr = 5;
+        break;
+      default: {
+        const n = e === 0xc0 ? 2 : e === 0xd0 ? 4 : e === 0xe0 ? 8 : e === 0xf0 ? 3 : e === 0xfe ? 1 : 0;
+        if (n) { if (p + 1 + n > end) return null; out.push(int(p + 1, n)); p += 1 + n; }
+        else if (e >= 0xf1 && e <= 0xfd) { out.push(String((e & 0x0f) - 1)); p += 1; }
+        else return null;
+        continue;
+      }
+    }
+    if (p + hdr + len > end) return null;
+    out.push(s.substr(p + hdr, len));
+    p += hdr + len;
+  }
+  return p === end ? out : null;
+}
+
 function buildIntset(members: bigint[]): string {
   const sorted = members.slice().sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   let w = 2;
@@ -278,6 +328,7 @@ function buildIntset(members: bigint[]): string {
 function parseIntset(s: string): string[] | null {
   if (s.length < 8) return null;
   const w = s.charCodeAt(0);
+  if (s.charCodeAt(1) | s.charCodeAt(2) | s.charCodeAt(3)) return null;
   const n = (s.charCodeAt(4) | (s.charCodeAt(5) << 8) | (s.charCodeAt(6) << 16) | (s.charCodeAt(7) << 24)) >>> 0;
   if ((w !== 2 && w !== 4 && w !== 8) || s.length !== 8 + n * w) return null;
   const out: string[] = [];
@@ -291,20 +342,62 @@ function parseIntset(s: string): string[] | null {
 }
 
 // ---------------------------------------------------------------- save
-/** Quicklist nodes are capped at 8 KB with the default list-max-listpack-size -2. */
+/** quicklist.c's size classes for list-max-listpack-size -1..-5. */
+const QL_LEVELS = [4096, 8192, 16384, 32768, 65536];
+const QL_SAFETY_LIMIT = 8192, QL_OVERHEAD = 8, QL_FILL_MAX = 32767;
+
+/**
+ * Node boundaries of a list built by pushes at the tail (RPUSH, RESTORE):
+ * _quicklistNodeAllowInsert estimates the new node size as the current listpack
+ * bytes + the raw element length + 8 and compares it with the size class (fill
+ * < 0) or, under the 8 KB safety limit, the node's element count with fill.
+ */
 function splitListNodes(items: Iterable<string>, fill: number): string[][] {
+  fill = Math.max(-5, Math.min(fill, QL_FILL_MAX));
+  const level = fill < 0 ? QL_LEVELS[-fill - 1] : 0;
   const nodes: string[][] = [];
   let cur: string[] = [];
   let size = 7;
-  const maxBytes = fill < 0 ? 4096 * 2 ** (Math.min(-fill, 5) - 1) : Infinity;
   for (const it of items) {
-    const add = lpEntry(it).length;
-    const tooBig = fill < 0 ? size + add > maxBytes : cur.length >= fill;
-    if (cur.length && tooBig) { nodes.push(cur); cur = []; size = 7; }
-    cur.push(it); size += add;
+    const est = size + it.length + QL_OVERHEAD;
+    const allow = cur.length > 0 && ((fill < 0 && est <= level) || (est <= QL_SAFETY_LIMIT && cur.length < fill));
+    if (cur.length && !allow) { nodes.push(cur); cur = []; size = 7; }
+    cur.push(it); size += lpEntry(it).length;
   }
   if (cur.length) nodes.push(cur);
   return nodes;
+}
+
+/** A zset score inside a listpack: integral values as integers (so -0 is 0), else d2string. */
+function lpScore(score: number): string {
+  return score === 0 ? '0' : d2string(score);
+}
+
+/** rdbSaveBinaryDoubleValue: IEEE 754 binary64, little-endian. */
+function binaryDouble(d: number): string {
+  const dv = new DataView(new ArrayBuffer(8));
+  dv.setFloat64(0, d, true);
+  let s = '';
+  for (let i = 0; i < 8; i++) s += String.fromCharCode(dv.getUint8(i));
+  return s;
+}
+
+function readBinaryDouble(s: string): number {
+  const dv = new DataView(new ArrayBuffer(8));
+  for (let i = 0; i < 8; i++) dv.setUint8(i, s.charCodeAt(i));
+  return dv.getFloat64(0, true);
+}
+
+function saveZSet(v: ZSetValue): string {
+  if (v.enc === 'listpack') {
+    const flat: string[] = [];
+    for (const [m, sc] of v.v.entries()) flat.push(m, lpScore(sc));
+    return String.fromCharCode(T_ZSET_LISTPACK) + saveString(buildListpack(flat));
+  }
+  // Redis writes a skiplist from the greatest element down (cheap head inserts on load).
+  let s = String.fromCharCode(T_ZSET_2) + saveLen(v.v.size);
+  for (let x = v.v.last(); x; x = x.backward) s += saveString(x.member) + binaryDouble(x.score);
+  return s;
 }
 
 /** Object type byte + payload (rdbSaveObjectType + rdbSaveObject), or null when unsupported. */
@@ -330,6 +423,7 @@ export function saveObject(v: RValue, listFill: number): string | null {
       for (const [f, val] of v.v) s += saveString(f) + saveString(val);
       return s;
     }
+    case 'zset': return saveZSet(v);
     default: return null;
   }
 }
@@ -384,62 +478,151 @@ class Reader {
 
 export interface LoadLimits {
   hashEntries: number; hashValue: number; setIntsetEntries: number;
+  zsetEntries: number; zsetValue: number;
 }
 
-/** Parse a DUMP payload (footer included, as Redis reads it) into a value; null when malformed or unsupported. */
+/** Member/value pairs with no repeated member; null otherwise. */
+function pairs(flat: string[] | null): Array<[string, string]> | null {
+  if (!flat || flat.length === 0 || flat.length % 2) return null;
+  const seen = new Set<string>();
+  const out: Array<[string, string]> = [];
+  for (let i = 0; i < flat.length; i += 2) {
+    if (seen.has(flat[i])) return null;
+    seen.add(flat[i]);
+    out.push([flat[i], flat[i + 1]]);
+  }
+  return out;
+}
+
+/** A zset loaded from a listpack/ziplist blob: kept as listpack unless it has too many entries. */
+function zsetFromBlob(flat: string[] | null, lim: LoadLimits): RValue | null {
+  const ps = pairs(flat);
+  if (!ps) return null;
+  const zv = newZSetValue(ps.length > lim.zsetEntries ? 'skiplist' : 'listpack');
+  for (const [m, sc] of ps) {
+    const d = strtod(sc.slice(0, 127)).value;
+    if (Number.isNaN(d)) return null;
+    zv.v.insert(m, zv.enc === 'listpack' && d === 0 ? 0 : d);
+  }
+  return zv;
+}
+
+/** A hash loaded from a listpack/ziplist blob: only the entry count can force a hashtable. */
+function hashFromBlob(flat: string[] | null, lim: LoadLimits): RValue | null {
+  const ps = pairs(flat);
+  if (!ps) return null;
+  return { type: 'hash', v: new Map(ps), enc: ps.length > lim.hashEntries ? 'hashtable' : 'listpack', lru: 0 };
+}
+
+/** rdbLoadDoubleValue (RDB_TYPE_ZSET): length byte (253 nan, 254 inf, 255 -inf) and text. */
+function readTextDouble(r: Reader): number {
+  const n = r.byte();
+  if (n === 253) return NaN;
+  if (n === 254) return Infinity;
+  if (n === 255) return -Infinity;
+  const t = strtod(r.take(n));
+  if (t.end === 0) throw new Error('bad double');
+  return t.value;
+}
+
+function loadList(r: Reader, t: number): RValue | null {
+  const items: string[] = [];
+  if (t === T_LIST) {
+    const n = r.plainLen();
+    for (let i = 0; i < n; i++) items.push(r.string());
+  } else if (t === T_LIST_ZIPLIST) {
+    const z = parseZiplist(r.string());
+    if (!z) return null;
+    items.push(...z);
+  } else {
+    const n = r.plainLen();
+    for (let i = 0; i < n; i++) {
+      const container = t === T_LIST_QUICKLIST_2 ? r.plainLen() : 2;
+      if (container !== 1 && container !== 2) return null;
+      const blob = r.string();
+      if (blob.length === 0) return null;
+      if (container === 1) { items.push(blob); continue; }
+      const lp = t === T_LIST_QUICKLIST_2 ? parseListpack(blob) : parseZiplist(blob);
+      if (!lp) return null;
+      for (const e of lp) items.push(e);
+    }
+  }
+  return items.length ? listFrom(items) : null;
+}
+
+function loadSet(r: Reader, t: number, lim: LoadLimits): RValue | null {
+  const maxIntset = Math.min(lim.setIntsetEntries, 2 ** 30);
+  if (t === T_SET_INTSET) {
+    const members = parseIntset(r.string());
+    if (!members || members.length === 0) return null;
+    const sorted = members.map((m) => BigInt(m)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const v = new Set(sorted.map(String));
+    if (v.size !== members.length) return null;
+    return { type: 'set', v, enc: members.length > maxIntset ? 'hashtable' : 'intset', lru: 0 };
+  }
+  const n = r.plainLen();
+  const members: string[] = [];
+  for (let i = 0; i < n; i++) members.push(r.string());
+  if (!members.length) return null;
+  // Redis fills an intset until a member is not an integer (or there are too many).
+  const v = setFromMembers(members, { maxIntset });
+  if (n > maxIntset) v.enc = 'hashtable';
+  return v.v.size === members.length ? v : null;
+}
+
+function loadHash(r: Reader, lim: LoadLimits): RValue | null {
+  const n = r.plainLen();
+  const m = new Map<string, string>();
+  let listpack = n <= lim.hashEntries;
+  for (let i = 0; i < n; i++) {
+    const f = r.string(), val = r.string();
+    if (m.has(f)) return null;
+    if (f.length > lim.hashValue || val.length > lim.hashValue) listpack = false;
+    m.set(f, val);
+  }
+  if (!m.size) return null;
+  return { type: 'hash', v: m, enc: listpack ? 'listpack' : 'hashtable', lru: 0 };
+}
+
+/** RDB_TYPE_ZSET / ZSET_2: a skiplist, made a listpack afterwards when small enough. */
+function loadZSet(r: Reader, t: number, lim: LoadLimits): RValue | null {
+  const n = r.plainLen();
+  if (!n) return null;
+  const zv = newZSetValue('skiplist');
+  let maxLen = 0;
+  for (let i = 0; i < n; i++) {
+    const m = r.string();
+    const d = t === T_ZSET_2 ? readBinaryDouble(r.take(8)) : readTextDouble(r);
+    if (Number.isNaN(d) || zv.v.has(m)) return null;
+    if (m.length > maxLen) maxLen = m.length;
+    zv.v.insert(m, d);
+  }
+  convertToListpackIfNeeded(zv, { maxEntries: lim.zsetEntries, maxValue: lim.zsetValue }, maxLen);
+  return zv;
+}
+
+/**
+ * Parse a DUMP payload (footer included, as Redis reads it) into a value with the
+ * encoding Redis would give it under the current limits; null when malformed,
+ * empty, or of a type redsim does not hold (streams, modules, zipmaps).
+ */
 export function loadObject(body: string, lim: LoadLimits): RValue | null {
   const r = new Reader(body);
   try {
-    const t = r.byte();
-    let v: RValue;
-    if (t === T_STRING) {
-      v = { type: 'string', v: r.string(), lru: 0 };
-    } else if (t === T_LIST_QUICKLIST_2) {
-      const n = r.plainLen();
-      const items: string[] = [];
-      for (let i = 0; i < n; i++) {
-        const container = r.plainLen();
-        const blob = r.string();
-        if (container === 1) { items.push(blob); continue; }
-        if (container !== 2) return null;
-        const lp = parseListpack(blob);
-        if (!lp) return null;
-        items.push(...lp);
-      }
-      if (items.length === 0) return null;
-      v = listFrom(items);
-    } else if (t === T_SET || t === T_SET_INTSET) {
-      const members = t === T_SET_INTSET ? parseIntset(r.string()) : (() => {
-        const n = r.plainLen(); const m: string[] = [];
-        for (let i = 0; i < n; i++) m.push(r.string());
-        return m;
-      })();
-      if (!members || members.length === 0) return null;
-      const allInt = members.every((m) => parseLongLong(m) !== null);
-      const enc = allInt && members.length <= lim.setIntsetEntries ? 'intset' : 'hashtable';
-      v = { type: 'set', v: new Set(members), enc, lru: 0 };
-    } else if (t === T_HASH || t === T_HASH_LISTPACK) {
-      let flat: string[] | null;
-      if (t === T_HASH_LISTPACK) flat = parseListpack(r.string());
-      else {
-        const n = r.plainLen(); flat = [];
-        for (let i = 0; i < n; i++) flat.push(r.string(), r.string());
-      }
-      if (!flat || flat.length === 0 || flat.length % 2) return null;
-      const m = new Map<string, string>();
-      let maxLen = 0;
-      for (let i = 0; i < flat.length; i += 2) {
-        if (t === T_HASH_LISTPACK && m.has(flat[i])) return null;
-        m.set(flat[i], flat[i + 1]);
-        maxLen = Math.max(maxLen, flat[i].length, flat[i + 1].length);
-      }
-      const enc = m.size <= lim.hashEntries && maxLen <= lim.hashValue ? 'listpack' : 'hashtable';
-      v = { type: 'hash', v: m, enc, lru: 0 };
-    } else {
-      return null;
-    }
     // Redis reads from the whole payload and ignores whatever follows the object.
-    return v;
+    const t = r.byte();
+    switch (t) {
+      case T_STRING: return { type: 'string', v: r.string(), lru: 0 };
+      case T_LIST: case T_LIST_ZIPLIST: case T_LIST_QUICKLIST: case T_LIST_QUICKLIST_2: return loadList(r, t);
+      case T_SET: case T_SET_INTSET: return loadSet(r, t, lim);
+      case T_HASH: return loadHash(r, lim);
+      case T_HASH_LISTPACK: return hashFromBlob(parseListpack(r.string()), lim);
+      case T_HASH_ZIPLIST: return hashFromBlob(parseZiplist(r.string()), lim);
+      case T_ZSET: case T_ZSET_2: return loadZSet(r, t, lim);
+      case T_ZSET_LISTPACK: return zsetFromBlob(parseListpack(r.string()), lim);
+      case T_ZSET_ZIPLIST: return zsetFromBlob(parseZiplist(r.string()), lim);
+      default: return null;
+    }
   } catch {
     return null;
   }

@@ -7,7 +7,7 @@
  */
 import { registerAll } from './registry.js';
 import type { Ctx } from '../context.js';
-import type { ListValue, RValue } from '../keyspace/values.js';
+import type { ListValue, RValue, ZSetValue } from '../keyspace/values.js';
 import { int, array, bulk, NIL, err, E, type Reply } from '../reply.js';
 import { parseLongLong, strtod } from '../util/float.js';
 import { cstr } from './bitmap-util.js';
@@ -227,26 +227,11 @@ function sortGeneric(ctx: Ctx, argv: string[], readonly: boolean): Reply {
   return int(outputlen);
 }
 
-/**
- * Members of a sorted set in rank order (score, then member bytes). Derived from
- * the member->score pairs so it does not depend on the zset module's internals.
- */
-function zsetMembersByRank(z: RValue): string[] {
-  const dict = memberScoreMap((z as { v: unknown }).v);
-  if (!dict) throw new Error('unknown sorted set representation');
-  const pairs = [...dict.entries()];
-  pairs.sort((a, b) => (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : binary(a[0], b[0])));
-  return pairs.map((p) => p[0]);
-}
-
-/** The member->score Map of a zset value: the value itself or its (first) Map-valued field. */
-function memberScoreMap(v: unknown): Map<string, number> | null {
-  if (v instanceof Map) return v as Map<string, number>;
-  if (typeof v !== 'object' || v === null) return null;
-  const o = v as Record<string, unknown>;
-  if (o.dict instanceof Map) return o.dict as Map<string, number>;
-  for (const k of Object.keys(o)) if (o[k] instanceof Map) return o[k] as Map<string, number>;
-  return null;
+/** Members of a sorted set in rank order (score, then member bytes). */
+function zsetMembersByRank(z: ZSetValue): string[] {
+  const out: string[] = [];
+  for (const [m] of z.v.entries()) out.push(m);
+  return out;
 }
 
 const minB = (a: bigint, b: bigint) => (a < b ? a : b);
