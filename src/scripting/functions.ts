@@ -17,6 +17,8 @@ import { ScriptEngine, newRunCtx, parseNumkeys, scriptingOf, runDurationMs, VIRT
 import { registerRedisApi, registerLogAndVersion, pushErrorTable, pushStringArray } from './bridge.js';
 import { parseLibraryMeta, SCRIPT_FLAG, SCRIPT_FLAG_NAMES } from './shebang.js';
 import { globMatch } from '../util/glob.js';
+import { crc64 } from '../util/crc64.js';
+import { lzfCompress, lzfDecompress } from '../util/lzf.js';
 
 const LIBRARY_API_NAME = '__LIBRARY_API__';
 /** FUNCTION LOAD gives the library body this long to register its functions. */
@@ -422,113 +424,12 @@ const RDB_VERSION = 10;
 const RDB_OPCODE_FUNCTION2 = 245;
 const RDB_OPCODE_FUNCTION = 246;
 
-let crcTable: bigint[] | null = null;
-/** Redis's crc64 (Jones polynomial, reflected, init 0). */
-export function crc64(bytes: Uint8Array): bigint {
-  if (!crcTable) {
-    crcTable = [];
-    const poly = 0x95ac9329ac4bc9b5n;
-    for (let i = 0; i < 256; i++) {
-      let c = BigInt(i);
-      for (let k = 0; k < 8; k++) c = c & 1n ? (c >> 1n) ^ poly : c >> 1n;
-      crcTable.push(c);
-    }
-  }
-  let crc = 0n;
-  for (let i = 0; i < bytes.length; i++) crc = crcTable[Number((crc ^ BigInt(bytes[i])) & 0xffn)] ^ (crc >> 8n);
-  return crc;
-}
-
 function saveLen(out: number[], len: number): void {
   if (len < 64) out.push(len);
   else if (len < 16384) out.push(0x40 | (len >> 8), len & 0xff);
   else out.push(0x80, (len >>> 24) & 0xff, (len >>> 16) & 0xff, (len >>> 8) & 0xff, len & 0xff);
 }
 
-/** liblzf lzf_compress as built in Redis (HLOG 16, VERY_FAST); 0 when it does not fit out_len. */
-export function lzfCompress(input: Uint8Array, outLen: number): Uint8Array | null {
-  const inLen = input.length;
-  if (!inLen || !outLen) return null;
-  const htab = new Int32Array(1 << 16).fill(-1);
-  const out = new Uint8Array(outLen);
-  const idx = (h: number) => (((h >>> 8) - Math.imul(h, 5)) >>> 0) & 0xffff;
-  let ip = 0;
-  let op = 0;
-  let lit = 0;
-  op++;
-  let hval = ((input[0] << 8) | input[1]) >>> 0;
-  while (ip < inLen - 2) {
-    hval = ((hval << 8) | input[ip + 2]) >>> 0;
-    const slot = idx(hval);
-    const ref = htab[slot];
-    htab[slot] = ip;
-    let off: number;
-    if (ref >= 0 && (off = ip - ref - 1) < 8192 && ref > 0 && input[ref + 2] === input[ip + 2]
-      && input[ref] === input[ip] && input[ref + 1] === input[ip + 1]) {
-      let len = 2;
-      let maxlen = inLen - ip - len;
-      if (maxlen > 264) maxlen = 264;
-      if (op + 3 + 1 >= outLen && op - (lit ? 0 : 1) + 3 + 1 >= outLen) return null;
-      out[op - lit - 1] = lit - 1;
-      op -= lit ? 0 : 1;
-      do len++; while (len < maxlen && input[ref + len] === input[ip + len]);
-      len -= 2;
-      ip++;
-      if (len < 7) out[op++] = (off >> 8) + (len << 5);
-      else { out[op++] = (off >> 8) + (7 << 5); out[op++] = len - 7; }
-      out[op++] = off & 0xff;
-      lit = 0; op++;
-      ip += len + 1;
-      if (ip >= inLen - 2) break;
-      ip -= 2;
-      hval = ((input[ip] << 8) | input[ip + 1]) >>> 0;
-      hval = ((hval << 8) | input[ip + 2]) >>> 0;
-      htab[idx(hval)] = ip;
-      ip++;
-      hval = ((hval << 8) | input[ip + 2]) >>> 0;
-      htab[idx(hval)] = ip;
-      ip++;
-    } else {
-      if (op >= outLen) return null;
-      lit++; out[op++] = input[ip++];
-      if (lit === 32) { out[op - lit - 1] = lit - 1; lit = 0; op++; }
-    }
-  }
-  if (op + 3 > outLen) return null;
-  while (ip < inLen) {
-    lit++; out[op++] = input[ip++];
-    if (lit === 32) { out[op - lit - 1] = lit - 1; lit = 0; op++; }
-  }
-  out[op - lit - 1] = lit - 1;
-  op -= lit ? 0 : 1;
-  return out.subarray(0, op);
-}
-
-function lzfDecompress(input: Uint8Array, outLen: number): Uint8Array | null {
-  const out = new Uint8Array(outLen);
-  let ip = 0;
-  let op = 0;
-  while (ip < input.length) {
-    let ctrl = input[ip++];
-    if (ctrl < 32) {
-      ctrl++;
-      if (op + ctrl > outLen || ip + ctrl > input.length) return null;
-      while (ctrl--) out[op++] = input[ip++];
-    } else {
-      let len = ctrl >> 5;
-      let ref = op - ((ctrl & 0x1f) << 8) - 1;
-      if (len === 7) { if (ip >= input.length) return null; len += input[ip++]; }
-      if (ip >= input.length) return null;
-      ref -= input[ip++];
-      if (op + len + 2 > outLen || ref < 0) return null;
-      len += 2;
-      while (len--) out[op++] = out[ref++];
-    }
-  }
-  return op === outLen ? out : null;
-}
-
-/** rdbSaveRawString for a library payload (never integer-like: it starts with "#!"). */
 function saveString(out: number[], s: string): void {
   const bytes = Uint8Array.from(s, (c) => c.charCodeAt(0));
   if (bytes.length > 20) {
@@ -549,9 +450,8 @@ export function dumpLibraries(codes: string[]): string {
   const out: number[] = [];
   for (const c of codes) { out.push(RDB_OPCODE_FUNCTION2); saveString(out, c); }
   out.push(RDB_VERSION & 0xff, (RDB_VERSION >> 8) & 0xff);
-  let crc = crc64(Uint8Array.from(out));
-  for (let i = 0; i < 8; i++) { out.push(Number(crc & 0xffn)); crc >>= 8n; }
-  return String.fromCharCode(...out);
+  const body = String.fromCharCode(...out);
+  return body + crc64(body);
 }
 
 class Reader {
@@ -611,9 +511,7 @@ export function parseDump(data: string): { codes: string[] } | { err: string } {
   if (b.length < 10) return { err: 'DUMP payload version or checksum are wrong' };
   const ver = b[b.length - 10] | (b[b.length - 9] << 8);
   if (ver > RDB_VERSION) return { err: 'DUMP payload version or checksum are wrong' };
-  let crc = 0n;
-  for (let i = 7; i >= 0; i--) crc = (crc << 8n) | BigInt(b[b.length - 8 + i]);
-  if (crc64(b.subarray(0, b.length - 8)) !== crc) return { err: 'DUMP payload version or checksum are wrong' };
+  if (crc64(data.slice(0, -8)) !== data.slice(-8)) return { err: 'DUMP payload version or checksum are wrong' };
   const r = new Reader(b, b.length);
   const codes: string[] = [];
   while (b.length - r.pos > 10) {
