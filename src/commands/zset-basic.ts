@@ -107,7 +107,7 @@ function zremrange(ctx: Ctx, argv: string[], kind: RemKind): Reply {
   const key = argv[1];
   let start = 0;
   let end = 0;
-  let remove: (z: import('../types/zset.js').ZSet) => number;
+  let remove: (z: import('../types/zset.js').ZSet, listpack: boolean) => number;
   if (kind === 'rank') {
     const a = parseLong(argv[2]);
     if (isReply(a)) return a;
@@ -123,7 +123,7 @@ function zremrange(ctx: Ctx, argv: string[], kind: RemKind): Reply {
   } else {
     const range = parseLexRange(argv[2], argv[3]);
     if (!range) return err(ERR_MINMAX_LEX);
-    remove = (z) => z.deleteRangeByLex(range);
+    remove = (z, lp) => z.deleteRangeByLex(range, lp);
   }
   const zv = writeZset(ctx, key);
   if (isReply(zv)) return zv;
@@ -136,7 +136,7 @@ function zremrange(ctx: Ctx, argv: string[], kind: RemKind): Reply {
     if (start > end || start >= llen) return ZERO;
     if (end >= llen) end = llen - 1;
   }
-  const deleted = remove(zv.v);
+  const deleted = remove(zv.v, zv.enc === 'listpack');
   if (!deleteIfEmpty(ctx, key, zv) && deleted) ctx.db.touch(key);
   return int(deleted);
 }
@@ -181,7 +181,7 @@ function zlexcount(ctx: Ctx, argv: string[]): Reply {
   if (!range) return err(ERR_MINMAX_LEX);
   const zv = readZset(ctx, argv[1]);
   if (isReply(zv)) return zv;
-  return zv ? int(zv.v.countInLexRange(range)) : ZERO;
+  return zv ? int(zv.v.countInLexRange(range, zv.enc === 'listpack')) : ZERO;
 }
 
 const EMPTY_SCAN: Reply = array([bulk('0'), array([])]);

@@ -64,8 +64,8 @@ function byScore(z: ZSet, r: ScoreRange, offset: number, limit: number, reverse:
     reverse ? (n) => scoreGteMin(n.score, r) : (n) => scoreLteMax(n.score, r));
 }
 
-function byLex(z: ZSet, r: LexRange, offset: number, limit: number, reverse: boolean): Array<[string, number]> {
-  const start = reverse ? z.lastInLexRange(r) : z.firstInLexRange(r);
+function byLex(z: ZSet, r: LexRange, offset: number, limit: number, reverse: boolean, linear: boolean): Array<[string, number]> {
+  const start = reverse ? z.lastInLexRange(r, linear) : z.firstInLexRange(r, linear);
   return walk(start, offset, limit, reverse,
     reverse ? (n) => lexGteMin(n.member, r) : (n) => lexLteMax(n.member, r));
 }
@@ -124,7 +124,7 @@ function zrangeGeneric(ctx: Ctx, argv: string[], first: number, store: boolean,
   const reverse = direction === 'reverse';
   if (reverse && rangetype !== 'rank') [minIdx, maxIdx] = [maxIdx, minIdx];
 
-  let compute: (z: ZSet) => Array<[string, number]>;
+  let compute: (z: ZSet, listpack: boolean) => Array<[string, number]>;
   let knownLength: (n: number) => number = () => -1;
   if (rangetype === 'rank') {
     const s = parseLong(argv[minIdx]);
@@ -140,13 +140,13 @@ function zrangeGeneric(ctx: Ctx, argv: string[], first: number, store: boolean,
   } else {
     const r = parseLexRange(argv[minIdx], argv[maxIdx]);
     if (!r) return err(ERR_MINMAX_LEX);
-    compute = (z) => byLex(z, r, offset, limit, reverse);
+    compute = (z, lp) => byLex(z, r, offset, limit, reverse, lp);
   }
 
   const zv = readZset(ctx, key);
   if (isReply(zv)) return zv;
   if (!zv) return store ? storeResult(ctx, argv[1], [], -1) : EMPTY_ARRAY;
-  const items = compute(zv.v);
+  const items = compute(zv.v, zv.enc === 'listpack');
   if (store) return storeResult(ctx, argv[1], items, knownLength(items.length));
   return pairsReply(ctx, items, withScores);
 }

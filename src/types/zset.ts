@@ -220,13 +220,43 @@ export class ZSet {
     return x && scoreGteMin(x.score, r) ? x : null;
   }
 
-  firstInLexRange(r: LexRange): ZNode | null {
-    const x = this.firstNot((n) => !lexGteMin(n.member, r));
+  /**
+   * Redis's zslIsInLexRange / zzlIsInLexRange guard: an empty interval, or a
+   * tail below min or head above max, finds nothing. It matters when members
+   * with different scores are not in byte order (lex ranges are then
+   * "undefined" but deterministic in Redis).
+   */
+  private mayHaveLex(r: LexRange): boolean {
+    const c = cmpLex(r.min, r.max);
+    if (c > 0 || (c === 0 && (r.minex || r.maxex))) return false;
+    const tail = this.tailNode, first = this.head.next[0];
+    return !!tail && lexGteMin(tail.member, r) && !!first && lexLteMax(first.member, r);
+  }
+
+  /**
+   * `linear`: scan element by element as a listpack does (zzlFirstInLexRange);
+   * otherwise descend the skiplist levels (zslFirstInLexRange). They differ only
+   * when members are not in byte order.
+   */
+  firstInLexRange(r: LexRange, linear = false): ZNode | null {
+    if (!this.mayHaveLex(r)) return null;
+    let x: ZNode | null;
+    if (linear) {
+      for (x = this.head.next[0]; x && !lexGteMin(x.member, r); x = x.next[0]);
+    } else {
+      x = this.firstNot((n) => !lexGteMin(n.member, r));
+    }
     return x && lexLteMax(x.member, r) ? x : null;
   }
 
-  lastInLexRange(r: LexRange): ZNode | null {
-    const x = this.lastWhere((n) => lexLteMax(n.member, r));
+  lastInLexRange(r: LexRange, linear = false): ZNode | null {
+    if (!this.mayHaveLex(r)) return null;
+    let x: ZNode | null;
+    if (linear) {
+      for (x = this.tailNode; x && !lexLteMax(x.member, r); x = x.backward);
+    } else {
+      x = this.lastWhere((n) => lexLteMax(n.member, r));
+    }
     return x && lexGteMin(x.member, r) ? x : null;
   }
 
@@ -242,8 +272,17 @@ export class ZSet {
     return this.countFrom(this.firstInRange(r), (n) => scoreLteMax(n.score, r));
   }
 
-  countInLexRange(r: LexRange): number {
-    return this.countFrom(this.firstInLexRange(r), (n) => lexLteMax(n.member, r));
+  /** ZLEXCOUNT: a listpack counts the run from the first match; a skiplist subtracts ranks. */
+  countInLexRange(r: LexRange, linear = false): number {
+    const from = this.firstInLexRange(r, linear);
+    if (!from) return 0;
+    if (linear) {
+      let n = 0;
+      for (let x: ZNode | null = from; x && lexLteMax(x.member, r); x = x.next[0]) n++;
+      return n;
+    }
+    const last = this.lastInLexRange(r);
+    return last ? this.rank(last.member) - this.rank(from.member) + 1 : 0;
   }
 
   private deleteRun(from: ZNode | null, inRange: (n: ZNode) => boolean): number {
@@ -257,8 +296,8 @@ export class ZSet {
     return this.deleteRun(this.firstInRange(r), (n) => scoreLteMax(n.score, r));
   }
 
-  deleteRangeByLex(r: LexRange): number {
-    return this.deleteRun(this.firstInLexRange(r), (n) => lexLteMax(n.member, r));
+  deleteRangeByLex(r: LexRange, linear = false): number {
+    return this.deleteRun(this.firstInLexRange(r, linear), (n) => lexLteMax(n.member, r));
   }
 
   /** Delete ranks start..end (0-based, inclusive, already clamped). */
