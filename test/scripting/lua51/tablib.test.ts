@@ -8,7 +8,6 @@ import { readFileSync } from 'node:fs';
 import { createSandboxState } from '../../../src/scripting/sandbox.js';
 import { registerNext51 } from '../../../src/scripting/lua51/table-order.js';
 import { lua, lauxlib, lstr, luaToBytes, bytesToLua } from '../../../src/scripting/lua-util.js';
-// @ts-expect-error plain ESM fixture generator without type declarations
 import { script } from '../../fixtures/lua51/gen-stdlib.mjs';
 
 interface Case { group: string; body: string; ok: boolean; value: string | null }
