@@ -15,7 +15,7 @@ import { RealRedis, RealConn, normalize, show } from './harness.js';
  * encoding in the real server (looked up just before the command runs): exact
  * when the encoding has a defined order, sorted (or skipped) otherwise.
  */
-export type StepMode = 'exact' | 'sort' | 'sortpairs' | 'ttl' | 'set' | 'hash' | 'hashkeys' | 'scan' | 'dump';
+export type StepMode = 'exact' | 'sort' | 'sortpairs' | 'ttl' | 'set' | 'hash' | 'hashkeys' | 'scan' | 'dump' | 'listonly';
 export interface Step { client: string; argv: string[]; mode: StepMode; key?: string }
 
 // ---------- deterministic PRNG ----------
@@ -202,7 +202,8 @@ const HLL: Array<(g: Gen) => Cmd> = [
 const SORT: Array<(g: Gen) => Cmd> = [
   (g) => ({ argv: ['SORT', key(g, g.r.pick(['list', 'set', 'zset'] as const)), ...g.r.pick([[], ['ALPHA'], ['DESC'], ['LIMIT', '1', '2'], ['ALPHA', 'DESC', 'LIMIT', '0', '3'], ['GET', '#'], ['STORE', 'k3']])] }),
   // BY with equal/missing weights keeps the input order: only lists have a defined one.
-  (g) => ({ argv: ['SORT', key(g, 'list'), 'BY', g.r.pick(['k*', 'nokey*']), ...g.r.pick([[], ['ALPHA'], ['DESC'], ['GET', 'k*', 'GET', '#']])] }),
+  // (a zset or set is sorted from its dict: hash order).
+  (g) => { const k = key(g, 'list'); return { argv: ['SORT', k, 'BY', g.r.pick(['k*', 'nokey*']), ...g.r.pick([[], ['ALPHA'], ['DESC'], ['GET', 'k*', 'GET', '#']])], mode: 'listonly', key: k, nomulti: true }; },
   (g) => ({ argv: ['SORT_RO', key(g, 'list'), 'ALPHA'] }),
 ];
 
@@ -304,7 +305,7 @@ export async function runSteps(steps: Step[], bin: string): Promise<{ compared: 
   const real = await RealRedis.start(bin);
   const clock = new VirtualClock(Date.now());
   const sim = new RedSim({ clock, seed: 1 });
-  const conns = new Map<string, { rc: RealConn; sc: Client; db: string; multi: boolean; queuedUnordered: boolean }>();
+  const conns = new Map<string, { rc: RealConn; sc: Client; id: string; queuedUnordered: boolean }>();
   const meta = await RealConn.connect(real.port);
   const metaCall = async (argv: string[]) => { meta.send(argv); return (await meta.read()).reply; };
   let compared = 0;
@@ -316,41 +317,49 @@ export async function runSteps(steps: Step[], bin: string): Promise<{ compared: 
       const st = steps[i];
       let c = conns.get(st.client);
       if (!c) {
-        c = { rc: await RealConn.connect(real.port), sc: sim.createClient(), db: '0', multi: false, queuedUnordered: false };
+        const rc = await RealConn.connect(real.port);
+        rc.send(['CLIENT', 'ID']); // real side only: learn the id to look the client up later
+        const r = (await rc.read()).reply;
+        c = { rc, sc: sim.createClient(), id: r.t === 'int' ? String(r.v) : '0', queuedUnordered: false };
         conns.set(st.client, c);
       }
       let mode = st.mode;
       const cmd = st.argv[0].toUpperCase();
-      if (c.multi) {
-        // Queued: the reply is QUEUED; an unordered reply would land inside EXEC's array.
-        if (mode !== 'exact') c.queuedUnordered = true;
-        mode = 'exact';
-      } else if (st.key && (mode === 'set' || mode === 'hash' || mode === 'hashkeys' || mode === 'scan' || mode === 'dump')) {
-        await metaCall(['SELECT', c.db]);
-        const enc = await metaCall(['OBJECT', 'ENCODING', st.key]);
-        const e = enc.t === 'bulk' ? enc.v : '';
-        const ordered = e === 'intset' || e === 'listpack' || e === 'embstr' || e === 'int' || e === 'raw' || e === 'quicklist' || e === '';
-        if (mode === 'set') mode = ordered ? 'exact' : 'sort';
-        else if (mode === 'hash') mode = ordered ? 'exact' : 'sortpairs';
-        else if (mode === 'hashkeys') mode = ordered ? 'exact' : 'sort';
-        else mode = ordered || e === 'skiplist' && mode === 'dump' ? 'exact' : 'skip' as StepMode;
+      if (mode !== 'exact') {
+        // The real server knows the client's db and MULTI state (SELECT inside EXEC, ...).
+        const info = await metaCall(['CLIENT', 'LIST', 'ID', c.id]);
+        const line = info.t === 'bulk' ? info.v : '';
+        const db = /\bdb=(\d+)/.exec(line)?.[1] ?? '0';
+        const inMulti = /\bflags=\S*x/.test(line);
+        if (inMulti) {
+          // Queued: the reply is QUEUED; an unordered reply would land inside EXEC's array.
+          c.queuedUnordered = true;
+          mode = 'exact';
+        } else if (!st.key) {
+          if (mode !== 'sort' && mode !== 'sortpairs' && mode !== 'ttl') mode = 'sort';
+        } else {
+          await metaCall(['SELECT', db]);
+          const enc = await metaCall(['OBJECT', 'ENCODING', st.key]);
+          const e = enc.t === 'bulk' ? enc.v : '';
+          const ordered = e === 'intset' || e === 'listpack' || e === 'embstr' || e === 'int' || e === 'raw' || e === 'quicklist' || e === '';
+          if (mode === 'set') mode = ordered ? 'exact' : 'sort';
+          else if (mode === 'hash') mode = ordered ? 'exact' : 'sortpairs';
+          else if (mode === 'hashkeys') mode = ordered ? 'exact' : 'sort';
+          else if (mode === 'listonly') mode = e === 'quicklist' || e === '' ? 'exact' : 'skip' as StepMode;
+          else mode = ordered || (e === 'skiplist' && mode === 'dump') ? 'exact' : 'skip' as StepMode;
+        }
       }
       if (clock.now() < Date.now()) clock.set(Date.now());
-      const respBefore = c.sc.resp;
       c.rc.send(st.argv);
       const simP = sim.execute(c.sc, st.argv);
       const realR = await c.rc.read();
       const simR = await simP;
       const resp = c.sc.resp;
-      // Track the client state the encoding lookups and EXEC comparison depend on.
       let execMode = mode;
-      if (cmd === 'MULTI' && realR.reply.t === 'status') c.multi = true;
-      else if ((cmd === 'EXEC' || cmd === 'DISCARD') && c.multi) {
-        c.multi = false;
+      if (cmd === 'EXEC' || cmd === 'DISCARD' || cmd === 'RESET') {
         if (c.queuedUnordered) execMode = 'skip' as StepMode;
         c.queuedUnordered = false;
-      } else if (cmd === 'SELECT' && realR.reply.t === 'status' && !c.multi) c.db = st.argv[1];
-      else if (cmd === 'RESET') { c.multi = false; c.db = '0'; }
+      }
       if ((execMode as string) === 'skip') continue;
       compared++;
       let a: Buffer, b: Buffer;
@@ -361,7 +370,6 @@ export async function runSteps(steps: Step[], bin: string): Promise<{ compared: 
       }
       if (execMode === 'exact' || execMode === 'ttl') { a = realR.raw; b = encodeReply(simR, resp); }
       else { a = normalize(realR.reply, execMode as 'sort' | 'sortpairs', resp); b = normalize(simR, execMode as 'sort' | 'sortpairs', resp); }
-      void respBefore;
       if (!a.equals(b)) return { compared, mismatch: { index: i, step: st, redis: show(a), redsim: show(b) } };
     }
   } finally {
