@@ -13,7 +13,7 @@
 import { lua, lauxlib, internals, LuaState, pushBytes, lstr, luaToBytes } from './lua-util.js';
 import { installNumberSemantics } from './lua51/numbers.js';
 import { openLua51Libs, READONLY_MSG, ChunkValidator } from './lua51/stdlib.js';
-import { installStringLimits, throwOutOfMemory } from './lua51/limits.js';
+import { installLimits, throwOutOfMemory } from './lua51/limits.js';
 import { installYieldableCalls } from './coroutines.js';
 
 const { LUA_REGISTRYINDEX, LUA_TTABLE, LUA_RIDX_GLOBALS } = lua;
@@ -133,7 +133,7 @@ export interface SandboxOptions {
 export function createSandboxState(kind: 'eval' | 'function', opts: SandboxOptions = {}): LuaState {
   installNumberSemantics();
   installReadonlyTables();
-  installStringLimits();
+  installLimits();
   const L = lauxlib.luaL_newstate();
   if (!L) throw new Error('cannot create Lua state');
   lua.lua_atnativeerror(L, nativeErrorToLua);

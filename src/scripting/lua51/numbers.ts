@@ -128,6 +128,9 @@ function luaBytes(v: unknown): string {
 const FENGARI_MSGS = new Map([
   ['JS stack overflow', 'C stack overflow'],
   ['attempt to yield across a JS-call boundary', 'attempt to yield across metamethod/C-call boundary'],
+  // 5.3's wording; its limit is 2000 links where 5.1's is 100
+  ["'__index' chain too long; possible loop", 'loop in gettable'],
+  ["'__newindex' chain too long; possible loop", 'loop in settable'],
 ]);
 
 let installed = false;
