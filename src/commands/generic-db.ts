@@ -29,7 +29,7 @@ export function dupValue(v: RValue): RValue {
     case 'string': return dupString(v);
     case 'list': return { type: 'list', v: v.v.clone(), enc: v.enc, lru: 0 };
     case 'hash': return { type: 'hash', v: new Map(v.v), enc: v.enc, lru: 0 };
-    case 'set': return { type: 'set', v: new Set(v.v), enc: v.enc, lru: 0 };
+    case 'set': return { type: 'set', v: new Set(v.v), enc: v.enc, lru: 0, ...(v.iw ? { iw: v.iw } : {}) };
     case 'zset': return { type: 'zset', v: v.v.clone(), enc: v.enc, lru: 0 };
   }
 }

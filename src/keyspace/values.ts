@@ -7,7 +7,12 @@ export interface StringValue { type: 'string'; v: string; /** forced 'raw' encod
 export interface HashValue { type: 'hash'; v: Map<string, string>; enc: 'listpack' | 'hashtable'; lru: number }
 /** Redis 7.0 has no listpack-encoded lists: every list is a quicklist. */
 export interface ListValue { type: 'list'; v: import('../types/deque.js').Deque<string>; enc: 'quicklist'; lru: number }
-export interface SetValue { type: 'set'; v: Set<string>; enc: 'intset' | 'hashtable'; lru: number }
+/**
+ * iw: for an intset, the widest integer width (2, 4 or 8 bytes) ever removed
+ * from it. Redis's intset never narrows, so after removals its blob (DUMP) can
+ * be wider than the members need; see intsetWidth in src/types/set.ts.
+ */
+export interface SetValue { type: 'set'; v: Set<string>; enc: 'intset' | 'hashtable'; lru: number; iw?: 2 | 4 | 8 }
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export interface ZSetValue { type: 'zset'; v: import('../types/zset.js').ZSet; enc: 'listpack' | 'skiplist'; lru: number }
 

@@ -95,7 +95,24 @@ export function setAdd(sv: SetValue, member: string, lim: SetLimits): boolean {
 
 /** Remove one member; true when it was there. Never changes the encoding. */
 export function setRemove(sv: SetValue, member: string): boolean {
-  return sv.v.delete(member);
+  if (!sv.v.delete(member)) return false;
+  if (sv.enc === 'intset') {
+    const w = intWidth(BigInt(member));
+    if (w > (sv.iw ?? 2)) sv.iw = w;
+  }
+  return true;
+}
+
+/** Bytes an intset needs for one integer. */
+function intWidth(n: bigint): 2 | 4 | 8 {
+  return n < -2147483648n || n > 2147483647n ? 8 : n < -32768n || n > 32767n ? 4 : 2;
+}
+
+/** The element width of an intset-encoded set's blob: it only ever grows, as in Redis. */
+export function intsetWidth(sv: SetValue): 2 | 4 | 8 {
+  let w: 2 | 4 | 8 = sv.iw ?? 2;
+  for (const m of sv.v) { const x = intWidth(BigInt(m)); if (x > w) w = x; }
+  return w;
 }
 
 /** A set built like Redis builds computed results: an intset, then every member added. */
@@ -143,5 +160,5 @@ export function setRandomMember(sv: SetValue, rnd: RandomSource): string {
 
 /** A copy with the same encoding and order (COPY and friends). */
 export function setDup(sv: SetValue): SetValue {
-  return { type: 'set', v: new Set(sv.v), enc: sv.enc, lru: 0 };
+  return { type: 'set', v: new Set(sv.v), enc: sv.enc, lru: 0, ...(sv.iw ? { iw: sv.iw } : {}) };
 }

@@ -24,8 +24,9 @@ describe.skipIf(!bin)('differential fuzz: redsim vs real redis-server', () => {
     let total = 0;
     for (const seed of seeds) {
       const steps = generate(seed, LEN);
-      const { compared, mismatch } = await runSteps(steps, bin!);
+      const { compared, mismatch, hung } = await runSteps(steps, bin!);
       total += compared;
+      if (hung) failures.push(`seed ${seed}: the real server did not answer command #${compared} (blocked?)`);
       if (!mismatch) continue;
       const small = await shrink(steps, bin!, SHRINK_MS);
       const head = `seed ${seed}, command #${mismatch.index}: ${formatSteps([mismatch.step])}\n` +
