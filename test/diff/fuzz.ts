@@ -36,24 +36,24 @@ class Rng {
 
 // ---------- value pools ----------
 const INTS = ['0', '-1', '1', '2', '3', '5', '7', '10', '100', '-5', '9223372036854775807', '-9223372036854775808'];
-const FLOATS = ['0', '1.5', '10.5', '-2.25', '0.1', '1e308', '-1e308', 'inf', '-inf', '+inf', '3.0', '1e-5', '-0', '5e3'];
+const FLOATS = ['0', '1.5', '10.5', '-2.25', '0.1', '1e308', '-1e308', 'inf', '-inf', '+inf', '3.0', '1e-5', '-0', '5e3', '1.1', '3e-10', '123456789.123', '-7.0e2', '0x1p3', '.5', '1.', 'nan'];
 const STRS = ['abc', '', 'a', 'foo', 'bar', 'hello world', '\x00\xff\r\n', 'x\x80y', '10.5', '9223372036854775808', ' 1', '0x10'];
 const MEMBERS_INT = ['1', '2', '3', '5', '10', '-1', '0', '100', '65536', '4294967296'];
 const MEMBERS_STR = ['a', 'b', 'c', 'd', 'e', 'ab', '', '\xff'];
 const FIELDS = ['f1', 'f2', 'f3', 'f4', 'a', 'b', '1', '2'];
 const GARBAGE = ['xyz', 'NX', 'XX', '-1', 'LIMIT', 'WITHSCORES', '', 'inf', 'COUNT', '0', 'abc', 'BYSCORE'];
 
-type Kind = 'str' | 'hash' | 'list' | 'set' | 'zset' | 'any';
-/** Eight keys; most commands use a key "meant" for their type, some use any key (wrong-type paths). */
+type Kind = 'str' | 'hash' | 'list' | 'set' | 'zset' | 'hll' | 'any';
+/** A small keyspace; most commands use a key "meant" for their type, some use any key (wrong-type paths). */
 const KEYS: Record<Kind, string[]> = {
-  str: ['k0', 'k1'], hash: ['k2', 'k6'], list: ['k3', 'k7'], set: ['k4', 'k6'], zset: ['k5', 'k7'],
-  any: ['k0', 'k1', 'k2', 'k3', 'k4', 'k5', 'k6', 'k7'],
+  str: ['k0', 'k1'], hash: ['k2', 'k6'], list: ['k3', 'k7'], set: ['k4', 'k9'], zset: ['k5', 'k7'], hll: ['k8', 'k8', 'k0'],
+  any: ['k0', 'k1', 'k2', 'k3', 'k4', 'k5', 'k6', 'k7', 'k8', 'k9'],
 };
 
 interface Gen { r: Rng; inMulti: boolean }
 type Cmd = { argv: string[]; mode?: StepMode; key?: string; nomulti?: boolean };
 
-const key = (g: Gen, k: Kind) => (g.r.chance(0.88) ? g.r.pick(KEYS[k]) : g.r.pick(KEYS.any));
+const key = (g: Gen, k: Kind) => (g.r.chance(0.94) ? g.r.pick(KEYS[k]) : g.r.pick(KEYS.any));
 const ival = (g: Gen) => g.r.pick(INTS);
 const smallInt = (g: Gen, lo = -3, hi = 8) => String(g.r.range(lo, hi));
 const fval = (g: Gen) => g.r.pick(FLOATS);
@@ -197,9 +197,12 @@ const BITS: Array<(g: Gen) => Cmd> = [
 ];
 
 const HLL: Array<(g: Gen) => Cmd> = [
-  (g) => ({ argv: ['PFADD', key(g, 'str'), ...many(g, 0, 4, () => sval(g))] }),
-  (g) => ({ argv: ['PFCOUNT', key(g, 'str'), ...(g.r.chance(0.3) ? [key(g, 'str')] : [])] }),
-  (g) => ({ argv: ['PFMERGE', key(g, 'str'), key(g, 'str')] }),
+  (g) => ({ argv: ['PFADD', key(g, 'hll'), ...many(g, 0, 4, () => sval(g))] }),
+  (g) => ({ argv: ['PFCOUNT', key(g, 'hll'), ...(g.r.chance(0.3) ? [key(g, 'hll')] : [])] }),
+  (g) => ({ argv: ['PFMERGE', key(g, 'hll'), key(g, 'hll')] }),
+  (g) => ({ argv: [g.r.pick(['GET', 'STRLEN']), key(g, 'hll')] }),
+  // Corrupt the HLL blob now and then: PFCOUNT/PFADD must notice the same way.
+  (g) => (g.r.chance(0.3) ? { argv: ['SETRANGE', key(g, 'hll'), g.r.pick(['4', '15', '16', '20']), g.r.pick(['\xff', '\x00\x00', 'x'])] } : { argv: ['PFADD', key(g, 'hll'), sval(g)] }),
 ];
 
 const SORT: Array<(g: Gen) => Cmd> = [
@@ -263,8 +266,16 @@ function scriptCmd(g: Gen): Cmd {
 export function generate(seed: number, len: number): Step[] {
   const r = new Rng(seed);
   const steps: Step[] = [{ client: 'B', argv: ['HELLO', '3'], mode: 'exact' }];
-  const push = (client: string, c: Cmd) => steps.push({ client, argv: c.argv, mode: c.mode ?? 'exact', key: c.key });
+  const push = (client: string, c: Cmd) => excluded.has(c.argv[0].toUpperCase()) || steps.push({ client, argv: c.argv, mode: c.mode ?? 'exact', key: c.key });
   const g: Gen = { r, inMulti: false };
+  // Half the seeds run with tiny encoding thresholds so conversions happen often.
+  if (r.chance(0.5)) {
+    steps.push({ client: 'A', mode: 'exact', argv: ['CONFIG', 'SET',
+      'hash-max-listpack-entries', r.pick(['2', '4', '128']), 'hash-max-listpack-value', r.pick(['3', '64']),
+      'set-max-intset-entries', r.pick(['3', '512']), 'zset-max-listpack-entries', r.pick(['3', '128']),
+      'zset-max-listpack-value', r.pick(['2', '64'])] });
+  }
+  const excluded = new Set((process.env.FUZZ_EXCLUDE ?? '').toUpperCase().split(',').filter(Boolean));
   while (steps.length < len) {
     const client = r.chance(0.6) ? 'A' : 'B';
     const x = r.int(100);
