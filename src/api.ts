@@ -6,7 +6,7 @@
 import type { RedSim } from './server.js';
 import type { Client } from './client.js';
 import type { Reply } from './reply.js';
-import { fromText, toText, fromBuffer, toBuffer } from './util/bytes.js';
+import { fromText, toText, fromBuffer, toBuffer, isAscii } from './util/bytes.js';
 import { encodeReply } from './resp/encode.js';
 import { formatDouble } from './util/float.js';
 
@@ -29,12 +29,27 @@ function argToBytes(a: Arg): string {
 }
 
 /**
+ * The args as byte strings, converted in place: `args` is always a fresh rest-parameter
+ * array owned by the caller here, so the common all-ASCII-strings case allocates nothing.
+ */
+function toArgv(args: Arg[]): string[] {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (typeof a !== 'string' || !isAscii(a)) args[i] = argToBytes(a);
+  }
+  return args as string[];
+}
+
+const NO_OPTS: ToJsOptions = {};
+const BUFFER_OPTS: ToJsOptions = { buffers: true };
+
+/**
  * Convert a Reply to a plain JS value as a client of that protocol sees it: with
  * RESP2 maps are flat arrays, doubles are strings and booleans are 1/0 (what ioredis
  * and node-redis return); with RESP3 maps are objects. Nested errors become
  * ReplyError objects.
  */
-export function toJs(r: Reply, opts: ToJsOptions = {}, resp: 2 | 3 = 2): unknown {
+export function toJs(r: Reply, opts: ToJsOptions = NO_OPTS, resp: 2 | 3 = 2): unknown {
   switch (r.t) {
     case 'status': return r.v;
     case 'error': return new ReplyError(r.v);
@@ -61,8 +76,11 @@ export class Connection {
   get id(): number { return this.client.id; }
 
   /** Run a command and get its Reply value (a Promise only when it blocks or a script yields). */
-  send(...args: Arg[]): Reply | Promise<Reply> {
-    const argv = args.map(argToBytes);
+  send(...args: Arg[]): Reply | Promise<Reply> { return this.run(args); }
+
+  /** send() on an args array this connection may convert in place. */
+  private run(args: Arg[]): Reply | Promise<Reply> {
+    const argv = toArgv(args);
     if (this.pending) {
       // Keep per-connection order while an earlier command is still blocked.
       const p = this.pending.then(() => this.sim.execute(this.client, argv));
@@ -80,28 +98,31 @@ export class Connection {
   }
 
   /** Run a command; resolves to a JS value, rejects with ReplyError on an error reply. */
-  async call(...args: Arg[]): Promise<unknown> {
-    const r = await this.send(...args);
-    return unwrap(r, {}, this.client.resp);
+  call(...args: Arg[]): Promise<unknown> {
+    // Not an async function: a synchronous reply settles the promise directly.
+    let r: Reply | Promise<Reply>;
+    try { r = this.run(args); } catch (e) { return Promise.reject(e); }
+    if (r instanceof Promise) return r.then((x) => unwrap(x, NO_OPTS, this.client.resp));
+    try { return Promise.resolve(unwrap(r, NO_OPTS, this.client.resp)); } catch (e) { return Promise.reject(e); }
   }
 
   /** Like call, with bulk strings as Buffers. */
   async callBuffer(...args: Arg[]): Promise<unknown> {
-    const r = await this.send(...args);
-    return unwrap(r, { buffers: true }, this.client.resp);
+    const r = await this.run(args);
+    return unwrap(r, BUFFER_OPTS, this.client.resp);
   }
 
   /** Run a command and get the reply as the exact RESP bytes Redis would send (RESP2 or RESP3 per HELLO). */
   async callRaw(...args: Arg[]): Promise<Buffer> {
-    const r = await this.send(...args);
+    const r = await this.run(args);
     return encodeReply(r, this.client.resp);
   }
 
   /** Synchronous call: throws ReplyError on error replies, and Error if the command would block. */
   callSync(...args: Arg[]): unknown {
-    const r = this.send(...args);
+    const r = this.run(args);
     if (r instanceof Promise) throw new Error('command blocked: use call() for blocking commands');
-    return unwrap(r, {}, this.client.resp);
+    return unwrap(r, NO_OPTS, this.client.resp);
   }
 
   close(): void { this.sim.closeClient(this.client); }

@@ -99,18 +99,21 @@ export function execute(server: RedSim, client: Client, argv: string[]): Reply |
 
 const TOP_LEVEL = { inExec: false, inScript: false };
 
-function statFor(server: RedSim, spec: CommandSpec) {
-  let s = server.stats.calls.get(spec.fullname);
-  if (!s) { s = { calls: 0, usec: 0, rejected: 0, failed: 0 }; server.stats.calls.set(spec.fullname, s); }
-  return s;
+/**
+ * Per-spec facts resolved once: the handler (the registry is complete once modules
+ * are loaded) and a small numeric id that indexes each server's stats slots.
+ */
+interface SpecInfo { id: number; handler: Handler | null }
+const specInfos = new WeakMap<CommandSpec, SpecInfo>();
+let nextSpecId = 0;
+function infoOf(spec: CommandSpec): SpecInfo {
+  let i = specInfos.get(spec);
+  if (i === undefined) { i = { id: nextSpecId++, handler: HANDLERS.get(spec.fullname) ?? null }; specInfos.set(spec, i); }
+  return i;
 }
 
-/** Handlers resolved once per spec (the registry is complete once modules are loaded). */
-const handlerCache = new WeakMap<CommandSpec, Handler | null>();
-function handlerOf(spec: CommandSpec): Handler | null {
-  let h = handlerCache.get(spec);
-  if (h === undefined) { h = HANDLERS.get(spec.fullname) ?? null; handlerCache.set(spec, h); }
-  return h;
+function statFor(server: RedSim, spec: CommandSpec) {
+  return server.stats.calls.entry(infoOf(spec).id, spec.fullname);
 }
 
 /**
@@ -120,7 +123,8 @@ function handlerOf(spec: CommandSpec): Handler | null {
  */
 export function call(server: RedSim, client: Client, spec: CommandSpec, argv: string[],
   mode: { inExec: boolean; inScript: boolean }, now?: number): Reply | Promise<Reply> {
-  const handler = handlerOf(spec);
+  const info = infoOf(spec);
+  const handler = info.handler;
   const outer = server.callDepth === 0;
   if (outer) server.cmdTime = now ?? server.clock.now();
   server.callDepth++;
@@ -136,7 +140,7 @@ export function call(server: RedSim, client: Client, spec: CommandSpec, argv: st
   } finally {
     server.callDepth--;
   }
-  const st = statFor(server, spec);
+  const st = server.stats.calls.entry(info.id, spec.fullname);
   st.calls++;
   server.stats.commandsProcessed++;
   if (!(r instanceof Promise) && r.t === 'error') { st.failed++; server.stats.failedCalls++; }

@@ -32,7 +32,37 @@ export interface Stats {
   rejectedCalls: number;
   failedCalls: number;
   /** Per-command call counts (INFO commandstats). */
-  calls: Map<string, { calls: number; usec: number; rejected: number; failed: number }>;
+  calls: CallStats;
+}
+
+export interface CallStat { calls: number; usec: number; rejected: number; failed: number }
+
+/**
+ * Per-command stats by full name (INFO commandstats reads it as a Map). The executor
+ * reaches an entry through a slot array indexed by a numeric spec id, which saves a
+ * string-keyed lookup per call; every way of dropping entries also drops the slots.
+ */
+export class CallStats extends Map<string, CallStat> {
+  private slots: (CallStat | undefined)[] = [];
+
+  /** The entry for a spec (created on first use); `id` is the executor's spec id. */
+  entry(id: number, fullname: string): CallStat {
+    let s = this.slots[id];
+    if (s === undefined) {
+      s = this.get(fullname);
+      if (s === undefined) { s = { calls: 0, usec: 0, rejected: 0, failed: 0 }; this.set(fullname, s); }
+      this.slots[id] = s;
+    }
+    return s;
+  }
+
+  override set(k: string, v: CallStat): this {
+    // Replacing an entry must not leave a slot pointing at the old object.
+    if (this.slots.length && this.get(k) !== v && this.has(k)) this.slots = [];
+    return super.set(k, v);
+  }
+  override delete(k: string): boolean { this.slots = []; return super.delete(k); }
+  override clear(): void { this.slots = []; super.clear(); }
 }
 
 let runIdCounter = 0;
@@ -45,7 +75,7 @@ export class RedSim {
   readonly clients = new Map<number, Client>();
   readonly stats: Stats = {
     keyspaceHits: 0, keyspaceMisses: 0, expiredKeys: 0, commandsProcessed: 0,
-    connectionsReceived: 0, rejectedCalls: 0, failedCalls: 0, calls: new Map(),
+    connectionsReceived: 0, rejectedCalls: 0, failedCalls: 0, calls: new CallStats(),
   };
   readonly startTime: number;
   readonly runId: string;

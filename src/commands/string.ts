@@ -132,12 +132,15 @@ function getrange(ctx: Ctx, argv: string[]): Reply {
 
 registerAll({
   get(ctx, argv) {
-    const o = readString(ctx, argv[1]);
-    if (isReply(o)) return o;
-    return o ? bulk(o.v) : NIL;
+    // readString inlined: GET is the hottest command.
+    const o = ctx.db.lookupRead(argv[1]);
+    if (!o) return NIL;
+    return o.type === 'string' ? bulk(o.v) : err(E.WRONGTYPE);
   },
 
   set(ctx, argv) {
+    // Plain SET key value: no options to parse.
+    if (argv.length === 3) return setGeneric(ctx, argv[1], argv[2], 0, null);
     const a = parseExtended(argv, true);
     if (isReply(a)) return a;
     const when = expireOf(ctx, a);

@@ -35,8 +35,14 @@ export class Database {
 
   /** Delete the key if it is expired. Returns true if it was deleted. */
   expireIfNeeded(key: string): boolean {
+    // Most databases hold no volatile keys: skip the lookup and the clock.
+    if (this.expires.size === 0) return false;
     const when = this.expires.get(key);
     if (when === undefined || this.hooks.now() <= when) return false;
+    return this.expireNow(key);
+  }
+
+  private expireNow(key: string): boolean {
     this.data.delete(key);
     this.expires.delete(key);
     this.hooks.stats.expiredKeys++;
@@ -47,17 +53,25 @@ export class Database {
 
   /** Lookup for reading: expires lazily, updates LRU, counts hits/misses. */
   lookupRead(key: string): RValue | undefined {
-    this.expireIfNeeded(key);
+    const now = this.hooks.now();
+    if (this.expires.size !== 0) this.expireAt(key, now);
     const v = this.data.get(key);
-    if (v) { this.hooks.stats.keyspaceHits++; v.lru = this.hooks.now(); } else this.hooks.stats.keyspaceMisses++;
+    if (v) { this.hooks.stats.keyspaceHits++; v.lru = now; } else this.hooks.stats.keyspaceMisses++;
     return v;
+  }
+
+  /** expireIfNeeded with the time already read (one clock read per lookup). */
+  private expireAt(key: string, now: number): void {
+    const when = this.expires.get(key);
+    if (when !== undefined && now > when) this.expireNow(key);
   }
 
   /** Lookup for writing: expires lazily, no hit/miss stats. */
   lookupWrite(key: string): RValue | undefined {
-    this.expireIfNeeded(key);
+    const now = this.hooks.now();
+    if (this.expires.size !== 0) this.expireAt(key, now);
     const v = this.data.get(key);
-    if (v) v.lru = this.hooks.now();
+    if (v) v.lru = now;
     return v;
   }
 
@@ -93,11 +107,12 @@ export class Database {
    * Signals the modification.
    */
   set(key: string, val: RValue, keepTtl = false): void {
-    const existed = this.data.has(key);
+    // Only a new list/zset key can wake blocked clients: skip the lookup for others.
+    const ready = (val.type === 'list' || val.type === 'zset') && !this.data.has(key);
     val.lru = this.hooks.now();
     this.data.set(key, val);
-    if (!keepTtl) this.expires.delete(key);
-    if (!existed && (val.type === 'list' || val.type === 'zset')) this.hooks.signalReady(this, key);
+    if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
+    if (ready) this.hooks.signalReady(this, key);
     this.hooks.signalModified(this, key);
   }
 

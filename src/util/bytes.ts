@@ -5,7 +5,8 @@
  */
 const ASCII = /^[\x00-\x7f]*$/;
 
-function isAscii(s: string): boolean {
+/** Every char below 0x80 (text and byte string coincide). */
+export function isAscii(s: string): boolean {
   if (s.length > 64) return ASCII.test(s);
   for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return false;
   return true;
