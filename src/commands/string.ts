@@ -8,7 +8,9 @@ import type { StringValue } from '../keyspace/values.js';
 import {
   OK, NIL, ZERO, ONE, int, bulk, array, err, E, type Reply,
 } from '../reply.js';
-import { parseLongLong } from '../util/float.js';
+import { parseLongLong, parseLongLongNum } from '../util/float.js';
+
+const MAX_SAFE_INCR = BigInt(Number.MAX_SAFE_INTEGER);
 import { incrByFloat } from '../util/longdouble.js';
 import { encodedString, plainString, rawString } from './string-enc.js';
 import { parseSetExpire, setExpireExact, LLONG_MAX, LLONG_MIN } from './generic-expire.js';
@@ -89,6 +91,17 @@ function setGeneric(ctx: Ctx, key: string, value: string, flags: number, when: b
 function incrDecr(ctx: Ctx, key: string, incr: bigint): Reply {
   const o = ctx.db.lookupWrite(key);
   if (o && o.type !== 'string') return err(E.WRONGTYPE);
+  // Fast path without BigInt: both sides and the sum are safe integers, far from int64 overflow.
+  if (incr >= -MAX_SAFE_INCR && incr <= MAX_SAFE_INCR) {
+    const cur = o ? parseLongLongNum(o.v) : 0;
+    const sum = cur === null ? NaN : cur + Number(incr);
+    if (Number.isSafeInteger(sum)) {
+      const nv = encodedString(ctx.server, String(sum));
+      if (o) ctx.db.set(key, nv, true);
+      else ctx.db.add(key, nv);
+      return int(sum);
+    }
+  }
   let value = 0n;
   if (o) {
     const p = parseLongLong(o.v);
