@@ -21,6 +21,8 @@ import { parseLongLong } from '../util/float.js';
 import { chainOf, chainYieldable } from './coroutines.js';
 import { heapExhausted, throwOutOfMemory } from './lua51/limits.js';
 
+/** Lua 5.1's LUAI_MAXCSTACK (slots a C function may use). */
+const MAX_C_STACK = 8000;
 /** Instructions between two count-hook calls. */
 export const HOOK_COUNT = 10000;
 /** Virtual clock: script time charged per hook call, so BUSY timing is deterministic. */
@@ -213,13 +215,23 @@ export class ScriptEngine {
       }
       if (status === LUA_OK) {
         const n = lua.lua_gettop(T);
+        const base = lua.lua_gettop(L);
+        // luaToReply stops at 5.1's C stack limit itself; give fengari's
+        // stack real room up to there (its api checks throw otherwise).
+        lua.lua_checkstack(L, MAX_C_STACK);
         if (n === 0) lua.lua_pushnil(L);
         else {
           lua.lua_settop(T, 1);
           lua.lua_xmove(T, L, 1);
         }
         lua.lua_settop(T, 0);
-        return luaToReply(L, this.client.resp);
+        try {
+          return luaToReply(L, this.client.resp);
+        } catch (e) {
+          // never leave half a conversion on the persistent state
+          lua.lua_settop(L, base);
+          throw e;
+        }
       }
       return this.errorReply(rc, T);
     } finally {

@@ -100,19 +100,31 @@ export function protectRecursively(L: LuaState, idx: number): void {
   }
 }
 
-/** Turn a JS exception escaping a C function into a Lua error value. */
+/** A JS RangeError from exhausting the JS call stack. */
+const isJsStackOverflow = (e: unknown): boolean => e instanceof RangeError && /call stack/i.test(e.message);
+/** A JS RangeError from an allocation too large for V8 (string, array, buffer). */
+const isJsAllocFailure = (e: unknown): boolean =>
+  e instanceof RangeError && /(allocation|Invalid (typed )?array length|Invalid string length|maximum size)/i.test(e.message);
+
+/**
+ * Turn a JS exception escaping a C function into a Lua error value, as the
+ * matching C failure would in Redis's Lua 5.1: out of JS stack is 5.1's
+ * "C stack overflow" (the C stack is what JS recursion stands for), a failed
+ * JS allocation is the memory error. Like luaG_runerror, the message gets the
+ * chunk:line prefix when the code that failed was a Lua function.
+ */
 function nativeErrorToLua(L: LuaState): number {
   const e = lua.lua_touserdata(L, 1);
   let msg: string;
   if (e instanceof ReadonlyTableError) msg = READONLY_MSG;
-  else if (e instanceof RangeError && /call stack/i.test(e.message)) msg = 'stack overflow';
-  else if (e instanceof RangeError && /(allocation|Invalid (typed )?array length|Invalid string length|maximum size)/i.test(e.message)) {
-    // a JS allocation failure is Lua's memory error (LUA_ERRMEM)
-    return throwOutOfMemory(L);
-  }
+  else if (isJsStackOverflow(e)) msg = 'C stack overflow';
+  else if (isJsAllocFailure(e)) return throwOutOfMemory(L);
   else if (e instanceof Error) msg = e.message;
   else msg = String(e);
+  // level 0 is this handler; level 1 is the function that was running at the throw
+  lauxlib.luaL_where(L, 1);
   pushBytes(L, msg);
+  lua.lua_concat(L, 2);
   return 1;
 }
 

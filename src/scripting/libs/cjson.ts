@@ -172,42 +172,22 @@ function appendNumber(L: LuaState, cfg: Config, out: string[], idx: number): voi
   out.push(formatG(num, cfg.encodeNumberPrecision));
 }
 
-function appendArray(L: LuaState, cfg: Config, depth: number, out: string[], len: number): void {
-  out.push('[');
-  for (let i = 1; i <= len; i++) {
-    if (i > 1) out.push(',');
-    lua.lua_rawgeti(L, -1, i);
-    appendData(L, cfg, depth, out);
-    lua.lua_pop(L, 1);
+function appendKey(L: LuaState, cfg: Config, out: string[]): void {
+  const kt = lua.lua_type(L, -2);
+  if (kt === lua.LUA_TNUMBER) {
+    out.push('"');
+    appendNumber(L, cfg, out, -2);
+    out.push('":');
+  } else if (kt === lua.LUA_TSTRING) {
+    appendString(L, out, -2);
+    out.push(':');
+  } else {
+    encodeException(L, -2, 'table key must be a number or string');
   }
-  out.push(']');
 }
 
-function appendObject(L: LuaState, cfg: Config, depth: number, out: string[]): void {
-  out.push('{');
-  lua.lua_pushnil(L);
-  let comma = false;
-  while (nextKey(L, -2)) {
-    if (comma) out.push(',');
-    else comma = true;
-    const kt = lua.lua_type(L, -2);
-    if (kt === lua.LUA_TNUMBER) {
-      out.push('"');
-      appendNumber(L, cfg, out, -2);
-      out.push('":');
-    } else if (kt === lua.LUA_TSTRING) {
-      appendString(L, out, -2);
-      out.push(':');
-    } else {
-      encodeException(L, -2, 'table key must be a number or string');
-    }
-    appendData(L, cfg, depth, out);
-    lua.lua_pop(L, 1);
-  }
-  out.push('}');
-}
-
-function appendData(L: LuaState, cfg: Config, depth: number, out: string[]): void {
+/** Appends the non-table value on top of the stack. */
+function appendScalar(L: LuaState, cfg: Config, out: string[]): void {
   switch (lua.lua_type(L, -1)) {
     case lua.LUA_TSTRING:
       appendString(L, out, -1);
@@ -218,14 +198,6 @@ function appendData(L: LuaState, cfg: Config, depth: number, out: string[]): voi
     case lua.LUA_TBOOLEAN:
       out.push(lua.lua_toboolean(L, -1) ? 'true' : 'false');
       return;
-    case lua.LUA_TTABLE: {
-      depth++;
-      checkEncodeDepth(L, cfg, depth);
-      const len = arrayLength(L, cfg);
-      if (len > 0) appendArray(L, cfg, depth, out, len);
-      else appendObject(L, cfg, depth, out);
-      return;
-    }
     case lua.LUA_TNIL:
       out.push('null');
       return;
@@ -240,10 +212,67 @@ function appendData(L: LuaState, cfg: Config, depth: number, out: string[]): voi
   }
 }
 
+/** A table being encoded: an array of `len` items (i done so far), or an object (len -1). */
+interface EncodeFrame {
+  len: number;
+  i: number;
+}
+
+/**
+ * Encodes the value on top of the stack (left there). Nesting is walked with
+ * an explicit frame list, not JS recursion, so encode_max_depth can be raised
+ * as far as the Lua stack allows (as in C). The Lua stack is used as the C
+ * code uses it: per array level the table, per object level table, key, value.
+ */
+function appendData(L: LuaState, cfg: Config, out: string[]): void {
+  const frames: EncodeFrame[] = [];
+  for (;;) {
+    let pop: boolean;
+    if (lua.lua_type(L, -1) === lua.LUA_TTABLE) {
+      checkEncodeDepth(L, cfg, frames.length + 1);
+      const len = arrayLength(L, cfg);
+      if (len > 0) {
+        out.push('[');
+      } else {
+        out.push('{');
+        lua.lua_pushnil(L);
+      }
+      frames.push({ len, i: 0 });
+      pop = false;
+    } else {
+      appendScalar(L, cfg, out);
+      pop = true;
+    }
+    // Pop the finished value, then fetch the next one, closing completed tables.
+    for (;;) {
+      const f = frames[frames.length - 1];
+      if (!f) return;
+      if (pop) lua.lua_pop(L, 1);
+      pop = true;
+      if (f.len > 0) {
+        if (f.i < f.len) {
+          if (f.i++ > 0) out.push(',');
+          lua.lua_rawgeti(L, -1, f.i);
+          break;
+        }
+        out.push(']');
+      } else {
+        if (nextKey(L, -2)) {
+          if (f.i++ > 0) out.push(',');
+          appendKey(L, cfg, out);
+          break;
+        }
+        out.push('}');
+      }
+      frames.pop();
+    }
+  }
+}
+
 function jsonEncode(L: LuaState, cfg: Config): number {
   if (lua.lua_gettop(L) !== 1) argError(L, 1, 'expected 1 argument');
   const out: string[] = [];
-  appendData(L, cfg, 0, out);
+  appendData(L, cfg, out);
   const s = out.join('');
   lua.lua_pushlstring(L, latin1ToBytes(s), s.length);
   return 1;
@@ -503,75 +532,90 @@ const kind = (tok: Token): T => tok.type;
 
 const newToken = (): Token => ({ type: T.END, index: 0, str: '', num: 0, bool: false });
 
-function parseObject(L: LuaState, p: Parser): void {
-  descend(L, p, 3);
-  lua.lua_newtable(L);
-  const tok = newToken();
+/** After an object's '{' or ',': reads `"key":` (pushing the key) and the token starting its value. */
+function objectKey(L: LuaState, p: Parser, tok: Token): void {
+  if (kind(tok) !== T.STRING) parseError(L, 'object key string', tok);
+  lua.lua_pushlstring(L, latin1ToBytes(tok.str), tok.str.length);
   nextToken(p, tok);
-  if (kind(tok) === T.OBJ_END) {
-    p.depth--;
-    return;
-  }
-  for (;;) {
-    if (kind(tok) !== T.STRING) parseError(L, 'object key string', tok);
-    lua.lua_pushlstring(L, latin1ToBytes(tok.str), tok.str.length);
-    nextToken(p, tok);
-    if (kind(tok) !== T.COLON) parseError(L, 'colon', tok);
-    nextToken(p, tok);
-    processValue(L, p, tok);
-    lua.lua_rawset(L, -3);
-    nextToken(p, tok);
-    if (kind(tok) === T.OBJ_END) {
-      p.depth--;
-      return;
-    }
-    if (kind(tok) !== T.COMMA) parseError(L, 'comma or object end', tok);
-    nextToken(p, tok);
-  }
+  if (kind(tok) !== T.COLON) parseError(L, 'colon', tok);
+  nextToken(p, tok);
 }
 
-function parseArray(L: LuaState, p: Parser): void {
-  descend(L, p, 2);
-  lua.lua_newtable(L);
-  const tok = newToken();
-  nextToken(p, tok);
-  if (kind(tok) === T.ARR_END) {
-    p.depth--;
-    return;
-  }
-  for (let i = 1; ; i++) {
-    processValue(L, p, tok);
-    lua.lua_rawseti(L, -2, i);
-    nextToken(p, tok);
-    if (kind(tok) === T.ARR_END) {
-      p.depth--;
-      return;
-    }
-    if (kind(tok) !== T.COMMA) parseError(L, 'comma or array end', tok);
-    nextToken(p, tok);
-  }
+/** An open container: an object, or an array with the index of its next item. */
+interface DecodeFrame {
+  object: boolean;
+  index: number;
 }
 
+/**
+ * Decodes the value starting at `tok` onto the stack. Nesting is tracked with
+ * an explicit frame list rather than JS recursion, so decode_max_depth can be
+ * raised as far as the Lua stack allows (the C limit); tokens are read and
+ * checked in the same order as the recursive C parser.
+ */
 function processValue(L: LuaState, p: Parser, tok: Token): void {
-  switch (tok.type) {
-    case T.STRING:
-      lua.lua_pushlstring(L, latin1ToBytes(tok.str), tok.str.length);
-      return;
-    case T.NUMBER:
-      lua.lua_pushnumber(L, tok.num);
-      return;
-    case T.BOOLEAN:
-      lua.lua_pushboolean(L, tok.bool);
-      return;
-    case T.OBJ_BEGIN:
-      return parseObject(L, p);
-    case T.ARR_BEGIN:
-      return parseArray(L, p);
-    case T.NULL:
-      lua.lua_pushlightuserdata(L, null);
-      return;
-    default:
-      parseError(L, 'value', tok);
+  const frames: DecodeFrame[] = [];
+  for (;;) {
+    // Read one value, or open a container and go on to its first item.
+    let opened = false;
+    switch (tok.type) {
+      case T.STRING:
+        lua.lua_pushlstring(L, latin1ToBytes(tok.str), tok.str.length);
+        break;
+      case T.NUMBER:
+        lua.lua_pushnumber(L, tok.num);
+        break;
+      case T.BOOLEAN:
+        lua.lua_pushboolean(L, tok.bool);
+        break;
+      case T.NULL:
+        lua.lua_pushlightuserdata(L, null);
+        break;
+      case T.OBJ_BEGIN:
+        descend(L, p, 3);
+        lua.lua_newtable(L);
+        nextToken(p, tok);
+        if (kind(tok) === T.OBJ_END) {
+          p.depth--;
+          break;
+        }
+        objectKey(L, p, tok);
+        frames.push({ object: true, index: 0 });
+        opened = true;
+        break;
+      case T.ARR_BEGIN:
+        descend(L, p, 2);
+        lua.lua_newtable(L);
+        nextToken(p, tok);
+        if (kind(tok) === T.ARR_END) {
+          p.depth--;
+          break;
+        }
+        frames.push({ object: false, index: 1 });
+        opened = true;
+        break;
+      default:
+        parseError(L, 'value', tok);
+    }
+    if (opened) continue;
+    // A value is complete: store it in its container; close containers that end here.
+    for (;;) {
+      const f = frames[frames.length - 1];
+      if (!f) return;
+      if (f.object) lua.lua_rawset(L, -3);
+      else lua.lua_rawseti(L, -2, f.index++);
+      nextToken(p, tok);
+      const end = f.object ? T.OBJ_END : T.ARR_END;
+      if (kind(tok) === end) {
+        p.depth--;
+        frames.pop();
+        continue;
+      }
+      if (kind(tok) !== T.COMMA) parseError(L, f.object ? 'comma or object end' : 'comma or array end', tok);
+      nextToken(p, tok);
+      if (f.object) objectKey(L, p, tok);
+      break;
+    }
   }
 }
 

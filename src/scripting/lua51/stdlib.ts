@@ -14,7 +14,7 @@ import { tableFuncs51, unpack51 } from './tablib.js';
 
 const {
   LUA_TNIL, LUA_TNUMBER, LUA_TBOOLEAN, LUA_TSTRING, LUA_TTABLE, LUA_TFUNCTION,
-  LUA_MULTRET, LUA_REGISTRYINDEX, LUA_OK,
+  LUA_REGISTRYINDEX, LUA_OK,
 } = lua;
 
 export { MAX_STRING_BYTES };
@@ -166,15 +166,6 @@ function makeBase(validate: ChunkValidator | undefined): Record<string, LuaCFunc
       if (i < 0) i = n + i; else if (i > n) i = n;
       if (i < 1) argError(L, 1, 'index out of range');
       return n - i;
-    },
-    xpcall(L) {
-      lauxlib.luaL_checkany(L, 2);
-      lua.lua_settop(L, 2);
-      lua.lua_insert(L, 1);
-      const st = lua.lua_pcall(L, 0, LUA_MULTRET, 1);
-      lua.lua_pushboolean(L, st === LUA_OK);
-      lua.lua_replace(L, 1);
-      return lua.lua_gettop(L);
     },
     setmetatable(L) {
       const t = lua.lua_type(L, 2);
@@ -454,6 +445,7 @@ function openFengariLib(L: LuaState, name: string, open: LuaCFunction): void {
  * Open base, table, string, math and coroutine with Redis 7.0.15's 5.1 member
  * lists. Leaves no io/os/package/debug/utf8 and no package.loaded table, so
  * argument errors name the function '?' unless the call site names it (as 5.1).
+ * The 5.1 xpcall (and coroutine resume/wrap/yield) come from ../coroutines.ts.
  */
 export function openLua51Libs(L: LuaState, validate?: ChunkValidator): void {
   openFengariLib(L, '_G', lualib.luaopen_base);
