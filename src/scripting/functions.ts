@@ -19,6 +19,7 @@ import { parseLibraryMeta, SCRIPT_FLAG, SCRIPT_FLAG_NAMES } from './shebang.js';
 import { globMatch } from '../util/glob.js';
 import { crc64 } from '../util/crc64.js';
 import { lzfCompress, lzfDecompress } from '../util/lzf.js';
+import { fromUint8 } from '../util/bytes.js';
 
 const LIBRARY_API_NAME = '__LIBRARY_API__';
 /** FUNCTION LOAD gives the library body this long to register its functions. */
@@ -450,7 +451,7 @@ export function dumpLibraries(codes: string[]): string {
   const out: number[] = [];
   for (const c of codes) { out.push(RDB_OPCODE_FUNCTION2); saveString(out, c); }
   out.push(RDB_VERSION & 0xff, (RDB_VERSION >> 8) & 0xff);
-  const body = String.fromCharCode(...out);
+  const body = fromUint8(Uint8Array.from(out)); // chunked: spreading a large array overflows the JS stack
   return body + crc64(body);
 }
 
