@@ -34,11 +34,31 @@ export function stringEncoding(v: StringValue): StringEncoding {
   return v.v.length <= EMBSTR_MAX ? 'embstr' : 'raw';
 }
 
+/**
+ * Inside EXEC, a value stored straight from a queued command's argv (SET, MSET,
+ * INCRBYFLOAT's rewritten argv...) is shared with that argv until EXEC ends, so
+ * OBJECT REFCOUNT shows 2 for it meanwhile. `held` remembers the EXEC (its queue
+ * object) and the content stored; an in-place edit (APPEND, SETRANGE...) or the end
+ * of that EXEC drops the extra reference.
+ */
+const HELD = new WeakMap<StringValue, { exec: object; s: string }>();
+let runningExec: object | null = null;
+/** transactions.ts: the queue being executed, or null. */
+export function setRunningExec(queue: object | null): void { runningExec = queue; }
+/** Mark a freshly stored value as shared with the current command's argv (no-op outside EXEC). */
+export function heldByArgv<T extends StringValue>(ctx: { inExec: boolean }, v: T): T {
+  if (ctx.inExec && runningExec) HELD.set(v, { exec: runningExec, s: v.v });
+  return v;
+}
+
 /** OBJECT REFCOUNT of a string value stored in the keyspace. */
 export function stringRefcount(v: StringValue): number {
-  if (stringEncoding(v) !== 'int' || OVERRIDES.get(v)?.unshared) return 1;
-  const n = intValueOf(v.v)!;
-  return n >= 0n && n < BigInt(SHARED_INTEGERS) ? SHARED_REFCOUNT : 1;
+  if (stringEncoding(v) === 'int' && !OVERRIDES.get(v)?.unshared) {
+    const n = intValueOf(v.v)!;
+    if (n >= 0n && n < BigInt(SHARED_INTEGERS)) return SHARED_REFCOUNT;
+  }
+  const h = HELD.get(v);
+  return h && h.exec === runningExec && h.s === v.v && !v.raw ? 2 : 1;
 }
 
 /** maxmemory set with an LRU/LFU policy disables shared integers (they have no own LRU field). */

@@ -12,7 +12,7 @@ import { parseLongLong, parseLongLongNum } from '../util/float.js';
 
 const MAX_SAFE_INCR = BigInt(Number.MAX_SAFE_INTEGER);
 import { incrByFloat } from '../util/longdouble.js';
-import { encodedString, plainString, rawString } from './string-enc.js';
+import { encodedString, heldByArgv, plainString, rawString } from './string-enc.js';
 import { parseSetExpire, setExpireExact, LLONG_MAX, LLONG_MIN } from './generic-expire.js';
 import { lcsCommand } from './string-lcs.js';
 
@@ -83,7 +83,7 @@ function setGeneric(ctx: Ctx, key: string, value: string, flags: number, when: b
   }
   const found = ctx.db.lookupWrite(key) !== undefined;
   if (((flags & NX) && found) || ((flags & XX) && !found)) return getReply ?? abortReply;
-  ctx.db.set(key, encodedString(ctx.server, value), (flags & KEEPTTL) !== 0);
+  ctx.db.set(key, heldByArgv(ctx, encodedString(ctx.server, value)), (flags & KEEPTTL) !== 0);
   if (when !== null) setExpireExact(ctx.db, key, when);
   return getReply ?? okReply;
 }
@@ -207,7 +207,7 @@ registerAll({
   getset(ctx, argv) {
     const o = readString(ctx, argv[1]);
     if (isReply(o)) return o;
-    ctx.db.set(argv[1], encodedString(ctx.server, argv[2]));
+    ctx.db.set(argv[1], heldByArgv(ctx, encodedString(ctx.server, argv[2])));
     return o ? bulk(o.v) : NIL;
   },
 
@@ -222,14 +222,14 @@ registerAll({
 
   mset(ctx, argv) {
     if (argv.length % 2 === 0) return err("ERR wrong number of arguments for 'mset' command");
-    for (let j = 1; j < argv.length; j += 2) ctx.db.set(argv[j], encodedString(ctx.server, argv[j + 1]));
+    for (let j = 1; j < argv.length; j += 2) ctx.db.set(argv[j], heldByArgv(ctx, encodedString(ctx.server, argv[j + 1])));
     return OK;
   },
 
   msetnx(ctx, argv) {
     if (argv.length % 2 === 0) return err("ERR wrong number of arguments for 'msetnx' command");
     for (let j = 1; j < argv.length; j += 2) if (ctx.db.lookupWrite(argv[j])) return ZERO;
-    for (let j = 1; j < argv.length; j += 2) ctx.db.set(argv[j], encodedString(ctx.server, argv[j + 1]));
+    for (let j = 1; j < argv.length; j += 2) ctx.db.set(argv[j], heldByArgv(ctx, encodedString(ctx.server, argv[j + 1])));
     return ONE;
   },
 
@@ -252,7 +252,7 @@ registerAll({
     if (o && o.type !== 'string') return err(E.WRONGTYPE);
     const r = incrByFloat(o ? o.v : null, argv[2]);
     if (!r.ok) return err(r.error);
-    const nv = plainString(r.value);
+    const nv = heldByArgv(ctx, plainString(r.value));
     if (o) ctx.db.set(key, nv, true);
     else ctx.db.add(key, nv);
     return bulk(r.value);
@@ -262,7 +262,7 @@ registerAll({
     const key = argv[1];
     const o = ctx.db.lookupWrite(key);
     if (!o) {
-      ctx.db.add(key, encodedString(ctx.server, argv[2]));
+      ctx.db.add(key, heldByArgv(ctx, encodedString(ctx.server, argv[2])));
       return int(argv[2].length);
     }
     if (o.type !== 'string') return err(E.WRONGTYPE);

@@ -2,6 +2,7 @@
  * MULTI/EXEC/DISCARD/WATCH/UNWATCH and the dirty-CAS signalling behind WATCH,
  * following Redis 7.0's multi.c rules.
  */
+import { setRunningExec } from './string-enc.js';
 import { registerAll } from './registry.js';
 import { OK, err, array, NILARRAY, type Reply } from '../reply.js';
 import { call } from '../executor.js';
@@ -78,12 +79,16 @@ export function discardTransaction(c: Client): void {
 function runQueue(server: RedSim, c: Client, queue: Client['queue'], from: number, out: Reply[]): Reply | Promise<Reply> {
   for (let i = from; i < queue.length; i++) {
     const { spec, argv } = queue[i];
+    // The queued argv stays alive until EXEC ends (OBJECT REFCOUNT sees it).
+    setRunningExec(queue);
     const r = call(server, c, spec, argv, { inExec: true, inScript: false });
     if (r instanceof Promise) {
+      setRunningExec(null);
       return r.then((v) => { out.push(v); return runQueue(server, c, queue, i + 1, out); });
     }
     out.push(r);
   }
+  setRunningExec(null);
   return array(out);
 }
 
