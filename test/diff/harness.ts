@@ -12,6 +12,7 @@ import type { Reply } from '../../src/reply.js';
 import { ReplyReader } from '../../src/resp/reply-reader.js';
 import { encodeReply } from '../../src/resp/encode.js';
 import { splitArgs } from '../../src/cli/split.js';
+import { RedSimServer } from '../../src/net/server.js';
 
 export function redisServerPath(): string | null {
   const r = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' });
@@ -92,7 +93,7 @@ export class RealConn {
 
 export interface Mismatch { file: string; line: number; command: string; redis: string; redsim: string }
 
-export type Mode = 'exact' | 'sort' | 'sortpairs' | 'len';
+export type Mode = 'exact' | 'sort' | 'sortpairs' | 'len' | 'near';
 
 export function show(b: Buffer): string { return JSON.stringify(b.toString('latin1')); }
 
@@ -120,10 +121,18 @@ export function normalize(r: Reply, mode: Mode, resp: 2 | 3): Buffer {
 }
 
 /** Run one scenario file; returns the mismatches (empty when redsim agrees) and how many replies were compared. */
-export async function runScenario(file: string, redisBin: string): Promise<{ compared: number; mismatches: Mismatch[] }> {
+/**
+ * Run one scenario file; returns the mismatches (empty when redsim agrees) and how many replies were compared.
+ * `via: 'tcp'` talks to redsim through its RESP server over loopback instead of in-process,
+ * so the protocol layer (parsing, encoding, pipelining) is compared too.
+ */
+export async function runScenario(file: string, redisBin: string, opts: { via?: 'inprocess' | 'tcp' } = {}): Promise<{ compared: number; mismatches: Mismatch[] }> {
   const text = readFileSync(file, 'utf8');
   const real = await RealRedis.start(redisBin);
   const sim = new RedSim({ clock: new VirtualClock(Date.now()), seed: 1, config: { 'enable-debug-command': 'yes' } });
+  const tcp = opts.via === 'tcp' ? new RedSimServer(sim) : null;
+  const simPort = tcp ? (await tcp.listen({ port: 0, host: '127.0.0.1' })).port : 0;
+  const simConns = new Map<string, RealConn>();
   const clock = sim.clock as VirtualClock;
   const realConns = new Map<string, RealConn>();
   const simClients = new Map<string, Client>();
@@ -142,14 +151,35 @@ export async function runScenario(file: string, redisBin: string): Promise<{ com
     if (!rc) {
       rc = await RealConn.connect(real.port);
       realConns.set(name, rc);
-      simClients.set(name, sim.createClient());
+      if (tcp) {
+        const before = new Set(sim.clients.keys());
+        simConns.set(name, await RealConn.connect(simPort));
+        let created: Client | undefined;
+        for (let i = 0; i < 200 && !created; i++) {
+          created = [...sim.clients.values()].find((c) => !before.has(c.id));
+          if (!created) await sleep(1);
+        }
+        if (!created) throw new Error('redsim server did not register the connection');
+        simClients.set(name, created);
+      } else {
+        simClients.set(name, sim.createClient());
+      }
     }
-    return { rc, sc: simClients.get(name)! };
+    return { rc, sc: simClients.get(name)!, simConn: simConns.get(name) };
   };
-  const compare = (lineNo: number, cmd: string, mode: Mode, realR: { reply: Reply; raw: Buffer }, simR: Reply, resp: 2 | 3) => {
+  let tolerance = 0;
+  const compare = (lineNo: number, cmd: string, mode: Mode, realR: { reply: Reply; raw: Buffer }, simR: Reply | { reply: Reply; raw: Buffer }, resp: 2 | 3) => {
     compared++;
+    if (mode === 'near') {
+      // Wall-clock dependent integers (PTTL): equal within the tolerance.
+      const x = realR.reply;
+      const y = 'raw' in simR ? simR.reply : simR;
+      const ok = x.t === 'int' && y.t === 'int' && Math.abs(Number(x.v) - Number(y.v)) <= tolerance;
+      if (!ok) mismatches.push({ file, line: lineNo, command: cmd, redis: show(realR.raw), redsim: show(encodeReply(y, resp)) + ` (tolerance ${tolerance})` });
+      return;
+    }
     const a = mode === 'exact' ? realR.raw : normalize(realR.reply, mode, resp);
-    const b = normalize(simR, mode, resp);
+    const b = 'raw' in simR ? (mode === 'exact' ? simR.raw : normalize(simR.reply, mode, resp)) : normalize(simR, mode, resp);
     if (!a.equals(b)) mismatches.push({ file, line: lineNo, command: cmd, redis: show(a), redsim: show(b) });
   };
   try {
@@ -164,6 +194,11 @@ export async function runScenario(file: string, redisBin: string): Promise<{ com
         const [, d, rest] = dm;
         if (d === 'sleep') { const ms = Number(rest); await sleep(ms); clock.advance(ms); continue; }
         if (d === 'sort' || d === 'sortpairs' || d === 'len') { mode = d; line = rest.trim(); }
+        else if (d === 'near') {
+          const nm = /^(\d+)\s+(.*)$/.exec(rest);
+          if (!nm) throw new Error(`${file}:${lineNo}: !near needs a tolerance and a command`);
+          mode = 'near'; tolerance = Number(nm[1]); line = nm[2].trim();
+        }
         else throw new Error(`${file}:${lineNo}: unknown directive !${d}`);
       }
       let client = 'A';
@@ -172,8 +207,8 @@ export async function runScenario(file: string, redisBin: string): Promise<{ com
       if (cm) {
         client = cm[1];
         if (cm[2] === '?') {
-          const { rc, sc } = await getConn(client);
-          const simR = await pendingSim.get(client)!;
+          const { rc, sc, simConn } = await getConn(client);
+          const simR = simConn ? await simConn.read() : await pendingSim.get(client)!;
           pendingSim.delete(client);
           compare(lineNo, pendingCmd.get(client) ?? '?', mode, await rc.read(), simR, sc.resp);
           continue;
@@ -184,18 +219,21 @@ export async function runScenario(file: string, redisBin: string): Promise<{ com
       const argv = splitArgs(line);
       if (!argv) throw new Error(`${file}:${lineNo}: bad quoting`);
       if (argv.length === 0) continue;
-      const { rc, sc } = await getConn(client);
+      const { rc, sc, simConn } = await getConn(client);
       const respBefore = sc.resp;
       rc.send(argv);
-      const simR = sim.execute(sc, argv);
-      if (async) { pendingSim.set(client, simR); pendingCmd.set(client, line); await sleep(20); continue; }
+      let simR: Promise<Reply> | Reply | null = null;
+      if (simConn) simConn.send(argv); else simR = sim.execute(sc, argv);
+      if (async) { if (simR) pendingSim.set(client, simR); pendingCmd.set(client, line); await sleep(20); continue; }
       const realR = await rc.read();
-      const s = await simR;
+      const s = simConn ? await simConn.read() : await simR!;
       // HELLO switches protocol: encode with the protocol in force after the command.
       compare(lineNo, line, mode, realR, s, sc.resp !== respBefore ? sc.resp : respBefore);
     }
   } finally {
     for (const c of realConns.values()) c.close();
+    for (const c of simConns.values()) c.close();
+    await tcp?.close();
     sim.stop();
     real.stop();
   }
