@@ -15,7 +15,7 @@ import { RealRedis, RealConn, normalize, show } from './harness.js';
  * encoding in the real server (looked up just before the command runs): exact
  * when the encoding has a defined order, sorted (or skipped) otherwise.
  */
-export type StepMode = 'exact' | 'sort' | 'sortpairs' | 'ttl' | 'set' | 'hash' | 'hashkeys' | 'scan' | 'dump' | 'listonly' | 'lex';
+export type StepMode = 'exact' | 'sort' | 'sortpairs' | 'ttl' | 'set' | 'hash' | 'hashkeys' | 'scan' | 'dump' | 'listonly' | 'lex' | 'scanall';
 export interface Step { client: string; argv: string[]; mode: StepMode; key?: string }
 
 // ---------- deterministic PRNG ----------
@@ -86,7 +86,7 @@ const STRING: Array<(g: Gen) => Cmd> = [
   (g) => ({ argv: ['INCRBYFLOAT', key(g, 'str'), g.r.chance(0.8) ? fval(g) : sval(g)] }),
   (g) => ({ argv: ['STRLEN', key(g, 'str')] }),
   (g) => ({ argv: [g.r.pick(['GETRANGE', 'SUBSTR']), key(g, 'str'), smallInt(g, -12, 12), smallInt(g, -12, 12)] }),
-  (g) => ({ argv: ['SETRANGE', key(g, 'str'), smallInt(g, -1, 12), sval(g)] }),
+  (g) => ({ argv: ['SETRANGE', key(g, 'str'), g.r.chance(0.9) ? smallInt(g, -1, 12) : g.r.pick(['100', '536870911', '536870912']), sval(g)] }),
   (g) => ({ argv: ['LCS', key(g, 'str'), key(g, 'str'), ...g.r.pick([[], ['LEN'], ['IDX'], ['IDX', 'MINMATCHLEN', '1', 'WITHMATCHLEN'], ['IDX', 'WITHMATCHLEN']])] }),
 ];
 
@@ -108,6 +108,13 @@ const GENERIC: Array<(g: Gen) => Cmd> = [
   (g) => (g.r.chance(0.2) ? { argv: ['SWAPDB', '0', '1'] } : { argv: ['OBJECT', 'REFCOUNT', key(g, 'any')] }),
   (g) => (g.r.chance(0.1) ? { argv: ['FLUSHDB'] } : { argv: ['EXISTS', key(g, 'any'), key(g, 'any')] }),
   (g) => { const k = key(g, 'any'); return { argv: ['DUMP', k], mode: 'dump', key: k, nomulti: true }; },
+  // One-call full iterations of the (hashtable) keyspace: compared with the items sorted.
+  (g) => ({ argv: ['SCAN', '0', 'COUNT', '1000', ...g.r.pick([[], ['MATCH', 'k[0-4]'], ['TYPE', 'string'], ['TYPE', 'zset'], ['MATCH', '*', 'TYPE', 'nosuchtype']])], mode: 'scanall', nomulti: true }),
+  (g) => ({ argv: ['KEYS', g.r.pick(['*', 'k?', 'k[1-3]', '*[^0-5]', 'x*'])], mode: 'sort', nomulti: true }),
+  (g) => ({ argv: [g.r.pick(['SET', 'GETEX']), key(g, 'str'), ...(g.r.chance(0.5) ? [] : [sval(g)]), g.r.pick(['EXAT', 'PXAT']), g.r.pick(['4102444800', '4102444800123', '1', '0', '-1'])] }),
+  (g) => (g.r.chance(0.3)
+    ? { argv: ['CONFIG', 'SET', g.r.pick(['hash-max-listpack-entries', 'set-max-intset-entries', 'zset-max-listpack-entries']), g.r.pick(['1', '3', '128', '512'])] }
+    : { argv: ['OBJECT', 'ENCODING', key(g, 'any')] }),
 ];
 
 const HASH: Array<(g: Gen) => Cmd> = [
@@ -123,6 +130,7 @@ const HASH: Array<(g: Gen) => Cmd> = [
   (g) => { const k = key(g, 'hash'); return { argv: ['HGETALL', k], mode: 'hash', key: k, nomulti: true }; },
   (g) => { const k = key(g, 'hash'); return { argv: [g.r.pick(['HKEYS', 'HVALS']), k], mode: 'hashkeys', key: k, nomulti: true }; },
   (g) => { const k = key(g, 'hash'); return { argv: ['HSCAN', k, '0', ...g.r.pick([[], ['COUNT', '100'], ['MATCH', 'f*'], ['MATCH', '*', 'COUNT', '0']])], mode: 'scan', key: k, nomulti: true }; },
+  (g) => ({ argv: ['HSCAN', key(g, 'hash'), '0', 'COUNT', '1000', ...g.r.pick([[], ['MATCH', 'f*']])], mode: 'scanall', nomulti: true }),
 ];
 
 const LIST: Array<(g: Gen) => Cmd> = [
@@ -155,6 +163,9 @@ const SET: Array<(g: Gen) => Cmd> = [
   (g) => ({ argv: [g.r.pick(['SINTERSTORE', 'SUNIONSTORE', 'SDIFFSTORE']), key(g, 'set'), key(g, 'set'), key(g, 'set')] }),
   (g) => ({ argv: ['SINTERCARD', g.r.pick(['2', '1', '0']), key(g, 'set'), key(g, 'set'), ...g.r.pick([[], ['LIMIT', '1'], ['LIMIT', '-1']])] }),
   (g) => { const k = key(g, 'set'); return { argv: ['SSCAN', k, '0', ...g.r.pick([[], ['COUNT', '100'], ['MATCH', '1*']])], mode: 'scan', key: k, nomulti: true }; },
+  (g) => ({ argv: ['SSCAN', key(g, 'set'), '0', 'COUNT', '1000', ...g.r.pick([[], ['MATCH', '*1*']])], mode: 'scanall', nomulti: true }),
+  // Popping at least the whole set is deterministic (all members, in encoding order).
+  (g) => { const k = key(g, 'set'); return { argv: ['SPOP', k, g.r.pick(['100', '0'])], mode: 'set', key: k, nomulti: true }; },
 ];
 
 const ZSET: Array<(g: Gen) => Cmd> = [
@@ -184,6 +195,7 @@ const ZSET: Array<(g: Gen) => Cmd> = [
   (g) => ({ argv: ['ZINTERCARD', '2', key(g, 'zset'), key(g, 'set'), ...g.r.pick([[], ['LIMIT', '1']])] }),
   (g) => ({ argv: ['ZRANGESTORE', key(g, 'zset'), key(g, 'zset'), smallInt(g, -2, 2), smallInt(g, -2, 3)] }),
   (g) => ({ argv: ['BZPOPMIN', key(g, 'zset'), '0.01'] }),
+  (g) => ({ argv: ['ZSCAN', key(g, 'zset'), '0', 'COUNT', '1000', ...g.r.pick([[], ['MATCH', '*b*']])], mode: 'scanall', nomulti: true }),
 ];
 
 const BITS: Array<(g: Gen) => Cmd> = [
@@ -194,6 +206,12 @@ const BITS: Array<(g: Gen) => Cmd> = [
   (g) => ({ argv: ['BITOP', g.r.pick(['AND', 'OR', 'XOR', 'NOT', 'NAND']), key(g, 'str'), key(g, 'str'), ...(g.r.chance(0.5) ? [key(g, 'str')] : [])] }),
   (g) => ({ argv: ['BITFIELD', key(g, 'str'), ...g.r.pick([['GET', 'u8', '0'], ['SET', 'i8', '#1', '-100'], ['INCRBY', 'u4', '2', '7'], ['OVERFLOW', 'SAT', 'INCRBY', 'i5', '0', '100'], ['OVERFLOW', 'FAIL', 'INCRBY', 'u2', '1', '5', 'GET', 'u2', '1'], ['GET', 'i64', '0'], ['GET', 'u64', '0']])] }),
   (g) => ({ argv: ['BITFIELD_RO', key(g, 'str'), 'GET', g.r.pick(['u8', 'i3', 'u63']), smallInt(g, 0, 16)] }),
+  (g) => ({ argv: ['BITFIELD', key(g, 'str'), ...many(g, 1, 3, () => {
+    const t = g.r.pick(['i', 'u']) + String(g.r.range(1, 64));
+    const off = g.r.chance(0.3) ? '#' + smallInt(g, 0, 5) : smallInt(g, 0, 40);
+    return g.r.pick([['GET', t, off], ['SET', t, off, ival(g)], ['INCRBY', t, off, ival(g)], ['OVERFLOW', g.r.pick(['WRAP', 'SAT', 'FAIL']), 'INCRBY', t, off, smallInt(g, -300, 300)]]);
+  }).flat()] }),
+  (g) => ({ argv: [g.r.pick(['BITCOUNT', 'BITPOS']), key(g, 'str'), ...(g.r.chance(0.5) ? [g.r.pick(['0', '1'])] : []), smallInt(g, -20, 20), smallInt(g, -20, 40), g.r.pick(['BIT', 'BYTE', 'BIT'])] }),
 ];
 
 const HLL: Array<(g: Gen) => Cmd> = [
@@ -248,13 +266,17 @@ const SCRIPTS = [
   "return redis.error_reply('MYERR custom')",
   "return redis.pcall('incrby', KEYS[1], 'notanumber')",
   'return tonumber(ARGV[1])',
+  'return cjson.encode(redis.call(unpack(ARGV)))',
+  "local r = redis.pcall(unpack(ARGV)) if type(r) == 'table' and r.err then return r.err end return cmsgpack.pack(r)",
+  "return cjson.encode({ARGV[1], tonumber(ARGV[1]) or 0, {a = 1.5}, 1e300, 0.1})",
+  'return {tonumber(ARGV[1]), tostring(tonumber(ARGV[1])), string.format("%.17g", tonumber(ARGV[1]) or 0)}',
   "redis.call('set', KEYS[1], ARGV[1]) return redis.call('get', KEYS[1])",
 ];
 
 function scriptCmd(g: Gen): Cmd {
   const s = g.r.int(SCRIPTS.length);
   const src = SCRIPTS[s];
-  if (s <= 5) {
+  if (s <= 5 || s === 11 || s === 12) {
     let c: Cmd;
     do c = plainCmd({ r: g.r, inMulti: true }); while (c.mode && c.mode !== 'exact');
     return { argv: ['EVAL', src, '0', ...c.argv] };
@@ -312,6 +334,13 @@ export function generate(seed: number, len: number): Step[] {
 // ---------- running ----------
 export interface FuzzMismatch { index: number; step: Step; redis: string; redsim: string }
 
+/** A SCAN-family reply with its item list sorted (pairs kept together for HSCAN/ZSCAN). */
+function scanKey(r: Reply, resp: 2 | 3): Buffer {
+  if (r.t !== 'array' || r.v.length !== 2 || r.v[1].t !== 'array') return encodeReply(r, resp);
+  const items = r.v[1].v.map((x) => encodeReply(x, resp).toString('latin1'));
+  return Buffer.concat([encodeReply(r.v[0], resp), normalize({ t: 'array', v: r.v[1].v }, 'sort', resp), Buffer.from(String(items.length))]);
+}
+
 const isIntReply = (r: Reply): r is { t: 'int'; v: number | bigint } => r.t === 'int';
 
 /** Run steps against a fresh real server and a fresh redsim; stop at the first mismatch. */
@@ -350,7 +379,7 @@ export async function runSteps(steps: Step[], bin: string): Promise<{ compared: 
           c.queuedUnordered = true;
           mode = 'exact';
         } else if (!st.key) {
-          if (mode !== 'sort' && mode !== 'sortpairs' && mode !== 'ttl') mode = 'sort';
+          if (mode !== 'sort' && mode !== 'sortpairs' && mode !== 'ttl' && mode !== 'scanall') mode = 'sort';
         } else {
           await metaCall(['SELECT', db]);
           const enc = await metaCall(['OBJECT', 'ENCODING', st.key]);
@@ -387,7 +416,8 @@ export async function runSteps(steps: Step[], bin: string): Promise<{ compared: 
         const tol = cmd === 'PTTL' || cmd === 'PEXPIRETIME' ? 1500 : 2;
         if (x >= 0 && y >= 0 && Math.abs(x - y) <= tol) continue;
       }
-      if (execMode === 'exact' || execMode === 'ttl') { a = realR.raw; b = encodeReply(simR, resp); }
+      if (execMode === 'scanall') { a = scanKey(realR.reply, resp); b = scanKey(simR, resp); }
+      else if (execMode === 'exact' || execMode === 'ttl') { a = realR.raw; b = encodeReply(simR, resp); }
       else { a = normalize(realR.reply, execMode as 'sort' | 'sortpairs', resp); b = normalize(simR, execMode as 'sort' | 'sortpairs', resp); }
       if (!a.equals(b)) return { compared, mismatch: { index: i, step: st, redis: show(a), redsim: show(b) } };
     }
