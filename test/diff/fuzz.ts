@@ -86,7 +86,7 @@ const STRING: Array<(g: Gen) => Cmd> = [
   (g) => ({ argv: ['INCRBYFLOAT', key(g, 'str'), g.r.chance(0.8) ? fval(g) : sval(g)] }),
   (g) => ({ argv: ['STRLEN', key(g, 'str')] }),
   (g) => ({ argv: [g.r.pick(['GETRANGE', 'SUBSTR']), key(g, 'str'), smallInt(g, -12, 12), smallInt(g, -12, 12)] }),
-  (g) => ({ argv: ['SETRANGE', key(g, 'str'), g.r.chance(0.9) ? smallInt(g, -1, 12) : g.r.pick(['100', '536870911', '536870912']), sval(g)] }),
+  (g) => ({ argv: ['SETRANGE', key(g, 'str'), g.r.chance(0.9) ? smallInt(g, -1, 12) : g.r.pick(['100', '4096', '536870912']), sval(g)] }),
   (g) => ({ argv: ['LCS', key(g, 'str'), key(g, 'str'), ...g.r.pick([[], ['LEN'], ['IDX'], ['IDX', 'MINMATCHLEN', '1', 'WITHMATCHLEN'], ['IDX', 'WITHMATCHLEN']])] }),
 ];
 
@@ -246,9 +246,11 @@ function plainCmd(g: Gen): Cmd {
     if (g.inMulti && c.nomulti) continue;
     // Wrong arity / garbage options at a low rate.
     if (g.r.chance(0.04)) {
-      if (g.r.chance(0.5) && c.argv.length > 1) c.argv = c.argv.slice(0, g.r.int(c.argv.length - 1) + 1);
-      else c.argv = [...c.argv, g.r.pick(GARBAGE)];
-      if (c.mode && c.mode !== 'exact' && c.mode !== 'ttl') c.mode = 'sort';
+      // (The comparison mode stays: error replies compare the same in every mode.)
+      if (g.r.chance(0.5) && c.argv.length > 1) {
+        c.argv = c.argv.slice(0, g.r.int(c.argv.length - 1) + 1);
+        if (c.argv[0] === 'SPOP' && c.argv.length === 2) continue; // would pop a random member
+      } else c.argv = [...c.argv, g.r.pick(GARBAGE)];
     }
     return c;
   }
