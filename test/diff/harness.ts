@@ -4,7 +4,9 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
-import { readFileSync } from 'node:fs';
+import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { RedSim } from '../../src/server.js';
 import { VirtualClock } from '../../src/clock.js';
 import type { Client } from '../../src/client.js';
@@ -31,9 +33,30 @@ export class RealRedis {
   proc: ChildProcess | null = null;
   port = 0;
   static async start(bin: string): Promise<RealRedis> {
+    // Another process may grab the same free port first (parallel test runs):
+    // retry until the server answering is the one we spawned.
+    for (let attempt = 0; ; attempt++) {
+      const r = await RealRedis.startOnce(bin);
+      if (await r.isOurs()) return r;
+      r.stop();
+      if (attempt >= 4) throw new Error('redis-server: the port was taken by another server');
+    }
+  }
+  private async isOurs(): Promise<boolean> {
+    const c = await RealConn.connect(this.port);
+    try {
+      c.send(['INFO', 'server']);
+      const { reply } = await c.read();
+      const pid = reply.t === 'bulk' || reply.t === 'verbatim' ? /process_id:(\d+)/.exec(reply.v)?.[1] : undefined;
+      return pid !== undefined && Number(pid) === this.proc?.pid;
+    } finally { c.close(); }
+  }
+  private static async startOnce(bin: string): Promise<RealRedis> {
     const r = new RealRedis();
     r.port = await freePort();
-    r.proc = spawn(bin, ['--port', String(r.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no',
+    // A private working directory, so a stray dump.rdb can never be loaded at start-up.
+    r.dir = mkdtempSync(path.join(tmpdir(), 'redsim-diff-'));
+    r.proc = spawn(bin, ['--port', String(r.port), '--bind', '127.0.0.1', '--dir', r.dir, '--save', '', '--appendonly', 'no',
       '--daemonize', 'no', '--logfile', '', '--loglevel', 'warning', '--enable-debug-command', 'yes'], { stdio: 'ignore' });
     for (let i = 0; i < 200; i++) {
       if (await canConnect(r.port)) return r;
@@ -42,7 +65,12 @@ export class RealRedis {
     r.stop();
     throw new Error('redis-server did not start');
   }
-  stop(): void { this.proc?.kill('SIGKILL'); this.proc = null; }
+  dir = '';
+  stop(): void {
+    this.proc?.kill('SIGKILL');
+    this.proc = null;
+    if (this.dir) rmSync(this.dir, { recursive: true, force: true });
+  }
 }
 
 function canConnect(port: number): Promise<boolean> {
