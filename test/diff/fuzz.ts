@@ -164,8 +164,9 @@ const SET: Array<(g: Gen) => Cmd> = [
   (g) => ({ argv: ['SINTERCARD', g.r.pick(['2', '1', '0']), key(g, 'set'), key(g, 'set'), ...g.r.pick([[], ['LIMIT', '1'], ['LIMIT', '-1']])] }),
   (g) => { const k = key(g, 'set'); return { argv: ['SSCAN', k, '0', ...g.r.pick([[], ['COUNT', '100'], ['MATCH', '1*']])], mode: 'scan', key: k, nomulti: true }; },
   (g) => ({ argv: ['SSCAN', key(g, 'set'), '0', 'COUNT', '1000', ...g.r.pick([[], ['MATCH', '*1*']])], mode: 'scanall', nomulti: true }),
-  // Popping at least the whole set is deterministic (all members, in encoding order).
-  (g) => { const k = key(g, 'set'); return { argv: ['SPOP', k, g.r.pick(['100', '0'])], mode: 'set', key: k, nomulti: true }; },
+  // Popping at least the whole set is deterministic (all members).
+  // (Redis answers through SUNION: the order is that of a new set, compared sorted.)
+  (g) => ({ argv: ['SPOP', key(g, 'set'), g.r.pick(['100', '0'])], mode: 'sort', nomulti: true }),
 ];
 
 const ZSET: Array<(g: Gen) => Cmd> = [
