@@ -166,7 +166,7 @@ const SET: Array<(g: Gen) => Cmd> = [
   (g) => ({ argv: ['SSCAN', key(g, 'set'), '0', 'COUNT', '1000', ...g.r.pick([[], ['MATCH', '*1*']])], mode: 'scanall', nomulti: true }),
   // Popping at least the whole set is deterministic (all members).
   // (Redis answers through SUNION: the order is that of a new set, compared sorted.)
-  (g) => ({ argv: ['SPOP', key(g, 'set'), g.r.pick(['100', '0'])], mode: 'sort', nomulti: true }),
+  (g) => ({ argv: ['SPOP', key(g, 'set'), g.r.pick(['100000', '0'])], mode: 'sort', nomulti: true }),
 ];
 
 const ZSET: Array<(g: Gen) => Cmd> = [
@@ -232,7 +232,20 @@ const SORT: Array<(g: Gen) => Cmd> = [
   (g) => ({ argv: ['SORT_RO', key(g, 'list'), 'ALPHA'] }),
 ];
 
+/** Occasional big writes: quicklist node splits, listpack -> hashtable/skiplist conversions. */
+const BULK: Array<(g: Gen) => Cmd> = [
+  (g) => ({ argv: [g.r.pick(['RPUSH', 'LPUSH']), key(g, 'list'), ...many(g, 20, 150, () => (g.r.chance(0.2) ? 'v'.repeat(g.r.range(1, 90)) : sval(g)))] }),
+  (g) => ({ argv: ['HSET', key(g, 'hash'), ...many(g, 10, 140, () => ['f' + g.r.int(200), sval(g)]).flat()] }),
+  (g) => ({ argv: ['SADD', key(g, 'set'), ...many(g, 10, 600, () => String(g.r.int(100000) - 50000))] }),
+  (g) => ({ argv: ['ZADD', key(g, 'zset'), ...many(g, 10, 140, () => [smallInt(g, -50, 50), 'm' + g.r.int(300)]).flat()] }),
+  (g) => ({ argv: [g.r.pick(['LRANGE', 'ZRANGE']), key(g, g.r.pick(['list', 'zset'] as const)), smallInt(g, -200, 200), smallInt(g, -200, 200)] }),
+  (g) => ({ argv: ['LTRIM', key(g, 'list'), smallInt(g, -100, 100), smallInt(g, -100, 100)] }),
+  (g) => ({ argv: ['GETRANGE', key(g, 'str'), g.r.pick(['0', '-1', '9223372036854775807', '-9223372036854775808']), g.r.pick(['0', '-1', '9223372036854775807', '-9223372036854775808'])] }),
+  (g) => ({ argv: g.r.pick([['SCRIPT', 'EXISTS', 'a42059b356c875f0717db19a51f6aaca9ae659ea', 'x'], ['EVALSHA', 'ffffffffffffffffffffffffffffffffffffffff', '0'], ['EVAL', 'return 1', '-1'], ['EVAL', 'return 1', '5', 'a'], ['EVAL', 'return KEYS[1]', 'x']]) }),
+];
+
 const GROUPS: Array<[number, Array<(g: Gen) => Cmd>]> = [
+  [3, BULK],
   [14, STRING], [10, GENERIC], [12, HASH], [12, LIST], [12, SET], [14, ZSET], [6, BITS], [4, HLL], [3, SORT],
 ];
 const TOTAL = GROUPS.reduce((a, [w]) => a + w, 0);
@@ -394,6 +407,7 @@ export async function runSteps(steps: Step[], bin: string): Promise<{ compared: 
           // Not run at all: ZREMRANGEBYLEX would make the two keyspaces diverge.
           else if (mode === 'lex') { if (e === 'skiplist') continue; mode = 'exact'; }
           else if (mode === 'listonly') mode = e === 'quicklist' || e === '' ? 'exact' : 'skip' as StepMode;
+          else if (mode === 'dump' && e === 'intset' && process.env.FUZZ_DUMP_INTSET !== '1') mode = 'skip' as StepMode; // known: blob width after removals
           else mode = ordered || (e === 'skiplist' && mode === 'dump') ? 'exact' : 'skip' as StepMode;
         }
       }
