@@ -350,6 +350,8 @@ export function generate(seed: number, len: number): Step[] {
 // ---------- running ----------
 export interface FuzzMismatch { index: number; step: Step; redis: string; redsim: string }
 
+const scanDone = (r: Reply) => r.t === 'array' && r.v.length === 2 && r.v[0].t === 'bulk' && r.v[0].v === '0';
+
 /** A SCAN-family reply with its item list sorted (pairs kept together for HSCAN/ZSCAN). */
 function scanKey(r: Reply, resp: 2 | 3): Buffer {
   if (r.t !== 'array' || r.v.length !== 2 || r.v[1].t !== 'array') return encodeReply(r, resp);
@@ -433,7 +435,12 @@ export async function runSteps(steps: Step[], bin: string): Promise<{ compared: 
         const tol = cmd === 'PTTL' || cmd === 'PEXPIRETIME' ? 1500 : 2;
         if (x >= 0 && y >= 0 && Math.abs(x - y) <= tol) continue;
       }
-      if (execMode === 'scanall') { a = scanKey(realR.reply, resp); b = scanKey(simR, resp); }
+      if (execMode === 'scanall') {
+        // Only a finished iteration (cursor 0 in both) has a defined item set; partial
+        // ones depend on hash table sizes and rehashing.
+        if (!scanDone(realR.reply) || !scanDone(simR)) { if (realR.reply.t === simR.t) continue; }
+        a = scanKey(realR.reply, resp); b = scanKey(simR, resp);
+      }
       else if (execMode === 'exact' || execMode === 'ttl') { a = realR.raw; b = encodeReply(simR, resp); }
       else { a = normalize(realR.reply, execMode as 'sort' | 'sortpairs', resp); b = normalize(simR, execMode as 'sort' | 'sortpairs', resp); }
       if (!a.equals(b)) return { compared, mismatch: { index: i, step: st, redis: show(a), redsim: show(b) } };
