@@ -111,7 +111,8 @@ const GENERIC: Array<(g: Gen) => Cmd> = [
   // One-call full iterations of the (hashtable) keyspace: compared with the items sorted.
   (g) => ({ argv: ['SCAN', '0', 'COUNT', '1000', ...g.r.pick([[], ['MATCH', 'k[0-4]'], ['TYPE', 'string'], ['TYPE', 'zset'], ['MATCH', '*', 'TYPE', 'nosuchtype']])], mode: 'scanall', nomulti: true }),
   (g) => ({ argv: ['KEYS', g.r.pick(['*', 'k?', 'k[1-3]', '*[^0-5]', 'x*'])], mode: 'sort', nomulti: true }),
-  (g) => ({ argv: [g.r.pick(['SET', 'GETEX']), key(g, 'str'), ...(g.r.chance(0.5) ? [] : [sval(g)]), g.r.pick(['EXAT', 'PXAT']), g.r.pick(['4102444800', '4102444800123', '1', '0', '-1'])] }),
+  // (SET with a past EXAT leaves the key to active expiry, whose timing differs: no past times.)
+  (g) => ({ argv: [g.r.pick(['SET', 'GETEX']), key(g, 'str'), ...(g.r.chance(0.5) ? [] : [sval(g)]), g.r.pick(['EXAT', 'PXAT']), g.r.pick(['4102444800', '4102444800123', '0', '-1', 'x'])] }),
   (g) => (g.r.chance(0.3)
     ? { argv: ['CONFIG', 'SET', g.r.pick(['hash-max-listpack-entries', 'set-max-intset-entries', 'zset-max-listpack-entries']), g.r.pick(['1', '3', '128', '512'])] }
     : { argv: ['OBJECT', 'ENCODING', key(g, 'any')] }),
