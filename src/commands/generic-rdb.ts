@@ -8,7 +8,7 @@ import type { ZSetValue } from '../keyspace/values.js';
 import { parseLongLong, d2string, strtod } from '../util/float.js';
 import { stringEncoding, intValueOf } from './string-enc.js';
 import { listFrom } from '../types/list.js';
-import { setFromMembers } from '../types/set.js';
+import { setFromMembers, intsetWidth } from '../types/set.js';
 import { newZSetValue, convertToListpackIfNeeded } from '../types/zset.js';
 import { crc64, le32 } from '../util/crc64.js';
 import { lzfCompress, lzfDecompress } from '../util/lzf.js';
@@ -197,17 +197,13 @@ export function parseZiplist(s: string): string[] | null {
   return p === end ? out : null;
 }
 
-function buildIntset(members: bigint[]): string {
+/** An intset blob; `w` is the entry width, which never narrows after removals (intsetWidth). */
+function buildIntset(members: bigint[], w: number): string {
   const sorted = members.slice().sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  let w = 2;
-  for (const v of sorted) {
-    if (v < -2147483648n || v > 2147483647n) w = 8;
-    else if ((v < -32768n || v > 32767n) && w < 4) w = 4;
-  }
   return le32(w) + le32(sorted.length) + sorted.map((v) => lpIntBytes(v, w)).join('');
 }
 
-function parseIntset(s: string): string[] | null {
+function parseIntset(s: string): { members: string[]; width: 2 | 4 | 8 } | null {
   if (s.length < 8) return null;
   const w = s.charCodeAt(0);
   if (s.charCodeAt(1) | s.charCodeAt(2) | s.charCodeAt(3)) return null;
@@ -220,7 +216,7 @@ function parseIntset(s: string): string[] | null {
     if (u >= 1n << BigInt(w * 8 - 1)) u -= 1n << BigInt(w * 8);
     out.push(u.toString());
   }
-  return out;
+  return { members: out, width: w as 2 | 4 | 8 };
 }
 
 // ---------------------------------------------------------------- save
@@ -292,7 +288,7 @@ export function saveObject(v: RValue, listFill: number): string | null {
         + nodes.map((n) => saveLen(2) + saveString(buildListpack(n))).join('');
     }
     case 'set': {
-      if (v.enc === 'intset') return String.fromCharCode(T_SET_INTSET) + saveString(buildIntset([...v.v].map((m) => BigInt(m))));
+      if (v.enc === 'intset') return String.fromCharCode(T_SET_INTSET) + saveString(buildIntset([...v.v].map((m) => BigInt(m)), intsetWidth(v)));
       return String.fromCharCode(T_SET) + saveLen(v.v.size) + [...v.v].map(saveString).join('');
     }
     case 'hash': {
@@ -435,12 +431,14 @@ function loadList(r: Reader, t: number): RValue | null {
 function loadSet(r: Reader, t: number, lim: LoadLimits): RValue | null {
   const maxIntset = Math.min(lim.setIntsetEntries, 2 ** 30);
   if (t === T_SET_INTSET) {
-    const members = parseIntset(r.string());
-    if (!members || members.length === 0) return null;
+    const blob = parseIntset(r.string());
+    if (!blob || blob.members.length === 0) return null;
+    const members = blob.members;
     const sorted = members.map((m) => BigInt(m)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     const v = new Set(sorted.map(String));
     if (v.size !== members.length) return null;
-    return { type: 'set', v, enc: members.length > maxIntset ? 'hashtable' : 'intset', lru: 0 };
+    // The restored intset keeps the blob's entry width, as Redis keeps the blob itself.
+    return { type: 'set', v, enc: members.length > maxIntset ? 'hashtable' : 'intset', lru: 0, iw: blob.width };
   }
   const n = r.plainLen();
   const members: string[] = [];

@@ -146,3 +146,15 @@ describe('SORT on sorted sets', () => {
     expect(c.callSync('OBJECT', 'ENCODING', 'z')).toBe('skiplist');
   });
 });
+
+describe('intset width after RESTORE', () => {
+  it('keeps the blob entry width, so a second DUMP is identical', async () => {
+    const c = new RedSim({ seed: 1 }).connect();
+    c.callSync('SADD', 'narrow', '1', '0', '65536');
+    c.callSync('SREM', 'narrow', '65536');
+    const d = (await c.callBuffer('DUMP', 'narrow')) as Buffer;
+    expect(d[2]).toBe(4); // intset header: 4-byte entries survive the removal
+    await c.call('RESTORE', 'copy', '0', d);
+    expect(await c.callBuffer('DUMP', 'copy')).toEqual(d);
+  });
+});
