@@ -144,6 +144,9 @@ export function call(server: RedSim, client: Client, spec: CommandSpec, argv: st
   st.calls++;
   server.stats.commandsProcessed++;
   if (!(r instanceof Promise) && r.t === 'error') { st.failed++; server.stats.failedCalls++; }
-  if (outer) server.blocking.serveReady();
+  if (outer) {
+    server.blocking.serveReady();
+    if (server.compactQueue.length !== 0) server.compactDatabases();
+  }
   return r;
 }

@@ -84,6 +84,8 @@ export class RedSim {
   callDepth = 0;
   /** Command time snapshot (ms) taken at the outermost call. */
   cmdTime = 0;
+  /** Databases waiting for Database.compact() at the end of the outermost command. */
+  readonly compactQueue: Database[] = [];
   /** A script or function is running (set by the scripting engine). */
   busy: null | { kind: 'eval' | 'function'; timedOut: boolean } = null;
   /** Extension slots for subsystems (scripting engine, function libraries, ...). */
@@ -104,11 +106,18 @@ export class RedSim {
       signalModified: (db, key) => touchWatchedKey(db, key),
       signalReady: (db, key) => server.blocking.signalReady(db, key),
       onExpired: () => {},
+      compactDue: (db) => { server.compactQueue.push(db); },
       stats: this.stats,
     };
     const n = this.config.getNumber('databases');
     this.dbs = Array.from({ length: n }, (_, i) => new Database(i, this.hooks));
     this.blocking = new BlockingManager(this);
+  }
+
+  /** Run queued Database.compact() calls: only when no command is running. */
+  compactDatabases(): void {
+    if (this.callDepth > 0) return;
+    while (this.compactQueue.length) this.compactQueue.pop()!.compact();
   }
 
   /** Time used for expiry: frozen at the outermost command while commands nest. */
@@ -161,6 +170,7 @@ export class RedSim {
       if (this.busy || this.ext.activeExpireDisabled) return;
       for (const db of this.dbs) db.activeExpire(1000);
       this.blocking.serveReady();
+      this.compactDatabases();
     };
     this.activeExpireTimer = this.clock.setTimer(100, tick);
   }

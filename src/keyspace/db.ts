@@ -13,6 +13,11 @@ export interface KeyspaceHooks {
   signalReady(db: Database, key: string): void;
   /** A key was deleted because it expired. */
   onExpired(db: Database, key: string): void;
+  /**
+   * The database wants compact() run at the next safe point (no command running, so
+   * no iteration over its maps is in progress). Optional: without it no compaction.
+   */
+  compactDue?(db: Database): void;
   /** True when expired keys must not be deleted (e.g. replay of a replica stream); unused for now. */
   readonly stats: { keyspaceHits: number; keyspaceMisses: number; expiredKeys: number };
 }
@@ -23,7 +28,43 @@ export class Database {
   /** WATCH registrations: key -> watchers (see src/commands/transactions.ts). */
   readonly watched = new Map<string, Set<WatchEntry>>();
 
+  /**
+   * Deletions per key since the last compact(). V8 Maps keep deleted entries in their
+   * bucket chains until a rehash, so a key deleted and re-created over and over (a
+   * queue list emptied by each pop, a lock key) makes every lookup of it while absent
+   * walk all its old entries: O(database size) per command in a large database.
+   */
+  private churn = new Map<string, number>();
+  private compactQueued = false;
+
   constructor(public id: number, private readonly hooks: KeyspaceHooks) {}
+
+  /** Count a deletion from `data`; queue a compaction once one key has churned enough. */
+  private noteDelete(key: string): void {
+    if (this.compactQueued || !this.hooks.compactDue) return;
+    const n = (this.churn.get(key) ?? 0) + 1;
+    // Rebuilding costs O(size); waiting ~8*sqrt(size) deletions of one key balanced it
+    // against the chain walks. Many distinct keys deleted is not the pathology: reset.
+    if (n >= 32 && n * n >= 64 * this.data.size) {
+      this.compactQueued = true;
+      this.hooks.compactDue(this);
+    } else if (this.churn.size >= 1024 && n === 1) this.churn.clear();
+    else this.churn.set(key, n);
+  }
+
+  /**
+   * Rebuild the maps in place (same Map objects, same iteration order), dropping
+   * V8's deleted entries. Only at a safe point: see KeyspaceHooks.compactDue.
+   */
+  compact(): void {
+    this.compactQueued = false;
+    this.churn.clear();
+    for (const m of [this.data, this.expires] as Map<string, unknown>[]) {
+      const entries = [...m];
+      m.clear();
+      for (const [k, v] of entries) m.set(k, v);
+    }
+  }
 
   get size(): number { return this.data.size; }
 
@@ -45,6 +86,7 @@ export class Database {
   private expireNow(key: string): boolean {
     this.data.delete(key);
     this.expires.delete(key);
+    this.noteDelete(key);
     this.hooks.stats.expiredKeys++;
     this.hooks.onExpired(this, key);
     this.hooks.signalModified(this, key);
@@ -124,6 +166,7 @@ export class Database {
     this.expireIfNeeded(key);
     if (!this.data.delete(key)) return false;
     this.expires.delete(key);
+    this.noteDelete(key);
     this.hooks.signalModified(this, key);
     return true;
   }
@@ -132,7 +175,7 @@ export class Database {
   deleteIfEmpty(key: string, val: RValue): boolean {
     const n = val.type === 'string' ? 1 : val.type === 'list' ? val.v.length
       : val.type === 'zset' ? (val.v.size ?? val.v.length) : val.v.size;
-    if (n === 0) { this.data.delete(key); this.expires.delete(key); return true; }
+    if (n === 0) { this.data.delete(key); this.expires.delete(key); this.noteDelete(key); return true; }
     return false;
   }
 
@@ -146,7 +189,7 @@ export class Database {
   typeOf(key: string): RType | undefined { return this.peek(key)?.type; }
 
   /** Remove everything (FLUSHDB). The caller handles WATCH signalling (touchAllWatchedKeysInDb). */
-  clear(): void { this.data.clear(); this.expires.clear(); }
+  clear(): void { this.data.clear(); this.expires.clear(); this.churn.clear(); }
 
   /** Delete every expired key (used by the active expire cycle); returns how many. */
   activeExpire(limit = Infinity): number {

@@ -34,6 +34,20 @@ async function timePer(label: string, n: number, fn: () => unknown): Promise<num
   return us;
 }
 
+/** Heap bytes per key after `fill` inserts `n` keys into a fresh store (GC'd before and after when --expose-gc). */
+async function bytesPer(label: string, n: number, make: () => unknown, fill: (store: unknown, n: number) => unknown): Promise<number> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.(); gc?.();
+  const before = process.memoryUsage().heapUsed;
+  const store = make();
+  await fill(store, n);
+  gc?.(); gc?.();
+  const per = (process.memoryUsage().heapUsed - before) / n;
+  console.log(`  ${label.padEnd(44)} ${per.toFixed(0).padStart(12)} bytes/key${gc ? '' : ' (no --expose-gc: rough)'}`);
+  void store; // keep it alive until measured
+  return per;
+}
+
 const INCR_SCRIPT = "return redis.call('INCR', KEYS[1])";
 const N = Number(process.env.BENCH_OPS ?? 50_000);
 const NMOCK = Number(process.env.BENCH_MOCK_OPS ?? 20_000);
@@ -84,6 +98,25 @@ async function main() {
     }
   } else console.log('  (EVAL not available yet)');
 
+  // Hash fields go into 2000 hashes of 100: ioredis-mock copies a whole hash on each
+  // HSET, so one 200k-field hash would take it minutes.
+  console.log('\nmemory (200k string keys SET k:i v:i; 200k fields HSET h:<i%2000> f:i v:i):');
+  const NMEM = 200_000;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  type Any = any;
+  results.memRedsimStr = await bytesPer('redsim string keys', NMEM, () => new RedSim({ seed: 1 }).connect(), (s, n) => {
+    const cc = s as Any; for (let j = 0; j < n; j++) cc.callSync('SET', 'k:' + j, 'v:' + j);
+  });
+  results.memMockStr = await bytesPer('ioredis-mock string keys', NMEM, () => new IORedisMock(), async (s, n) => {
+    const m = s as Any; for (let j = 0; j < n; j++) await m.set('k:' + j, 'v:' + j);
+  });
+  results.memRedsimHash = await bytesPer('redsim hash fields', NMEM, () => new RedSim({ seed: 1 }).connect(), (s, n) => {
+    const cc = s as Any; for (let j = 0; j < n; j++) cc.callSync('HSET', 'h:' + (j % 2000), 'f:' + j, 'v:' + j);
+  });
+  results.memMockHash = await bytesPer('ioredis-mock hash fields', NMEM, () => new IORedisMock(), async (s, n) => {
+    const m = s as Any; for (let j = 0; j < n; j++) await m.hset('h:' + (j % 2000), 'f:' + j, 'v:' + j);
+  });
+
   console.log('\nratios:');
   const ratio = (a: number | undefined, b: number | undefined) => (a && b ? (a / b).toFixed(1) + 'x' : 'n/a');
   console.log(`  redsim SET+GET vs ioredis-mock:        ${ratio(results.redsim, results.mock)} (callSync: ${ratio(results.redsimSync, results.mock)})`);
@@ -92,6 +125,8 @@ async function main() {
   console.log(`  EVALSHA vs ioredis-mock EVAL:          ${ratio(results.evalsha, results.mockEval)}`);
   console.log(`  EVALSHA vs real Redis loopback:        ${ratio(results.evalsha, results.realEvalsha)}`);
   console.log(`  FCALL vs real Redis loopback:          ${ratio(results.fcall, results.realFcall)}`);
+  console.log(`  memory/key strings, ioredis-mock/redsim: ${ratio(results.memMockStr, results.memRedsimStr)}`);
+  console.log(`  memory/field hash, ioredis-mock/redsim:  ${ratio(results.memMockHash, results.memRedsimHash)}`);
 
   io?.disconnect();
   mock.disconnect?.();
