@@ -100,6 +100,19 @@ export function execute(server: RedSim, client: Client, argv: string[]): Reply |
 const TOP_LEVEL = { inExec: false, inScript: false };
 
 /**
+ * A handler threw. V8 caps strings at 2^29-24 chars, so commands that would build
+ * a value near Redis's 512 MB limit (SETRANGE, APPEND, SETBIT at huge offsets) fail
+ * here where Redis succeeds: say so plainly instead of reporting an internal error.
+ */
+function handlerFailure(spec: CommandSpec, e: unknown): Reply {
+  if (e instanceof RangeError && /Invalid string length|Array buffer allocation failed|Invalid typed array length/.test(e.message)) {
+    return err(`ERR redsim cannot hold a value this large (JavaScript strings are limited to ${MAX_JS_STRING} bytes)`);
+  }
+  return err(`ERR internal error in redsim while running '${spec.fullname}': ${(e as Error)?.message ?? e}`.replace(/[\r\n]/g, ' '));
+}
+const MAX_JS_STRING = 2 ** 29 - 24;
+
+/**
  * Per-spec facts resolved once: the handler (the registry is complete once modules
  * are loaded) and a small numeric id that indexes each server's stats slots.
  */
@@ -136,7 +149,7 @@ export function call(server: RedSim, client: Client, spec: CommandSpec, argv: st
   try {
     r = handler ? handler(ctx, argv) : unsupportedReply(spec);
   } catch (e) {
-    r = err(`ERR internal error in redsim while running '${spec.fullname}': ${(e as Error)?.message ?? e}`.replace(/[\r\n]/g, ' '));
+    r = handlerFailure(spec, e);
   } finally {
     server.callDepth--;
   }

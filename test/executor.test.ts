@@ -51,3 +51,12 @@ describe('command table', () => {
     expect(missing).toEqual([]);
   });
 });
+
+describe('values beyond what a JS string can hold', () => {
+  it('answers a clear error instead of an internal error, and the server keeps working', () => {
+    const c = mk().connect();
+    expect(c.send('SETRANGE', 'k', '536870911', 'x')).toEqual({ t: 'error', v: 'ERR redsim cannot hold a value this large (JavaScript strings are limited to 536870888 bytes)' });
+    expect(c.send('EXISTS', 'k')).toEqual({ t: 'int', v: 0 });
+    expect(c.send('PING')).toEqual({ t: 'status', v: 'PONG' });
+  });
+});
