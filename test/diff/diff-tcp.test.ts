@@ -5,19 +5,9 @@
 import { describe, it, expect } from 'vitest';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readdirSync, statSync } from 'node:fs';
-import { runScenario, redisServerPath } from './harness.js';
+import { runScenario, redisServerPath, scenarioFiles } from './harness.js';
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), 'scenarios');
-function scenarioFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(dir)) {
-    const p = path.join(dir, e);
-    if (statSync(p).isDirectory()) out.push(...scenarioFiles(p));
-    else if (e.endsWith('.txt')) out.push(p);
-  }
-  return out.sort();
-}
 
 const bin = redisServerPath();
 if (!bin) console.warn('\n*** redis-server is not installed: the TCP differential tests are SKIPPED ***\n');

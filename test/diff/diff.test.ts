@@ -1,21 +1,10 @@
 import { describe, it, expect } from 'vitest';
-import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runScenario, redisServerPath } from './harness.js';
+import { runScenario, redisServerPath, scenarioFiles } from './harness.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.join(here, 'scenarios');
-
-function scenarioFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(dir)) {
-    const p = path.join(dir, e);
-    if (statSync(p).isDirectory()) out.push(...scenarioFiles(p));
-    else if (e.endsWith('.txt')) out.push(p);
-  }
-  return out.sort();
-}
 
 const bin = redisServerPath();
 const files = scenarioFiles(root);

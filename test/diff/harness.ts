@@ -4,7 +4,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
-import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { readFileSync, mkdtempSync, rmSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { RedSim } from '../../src/server.js';
@@ -15,6 +15,17 @@ import { ReplyReader } from '../../src/resp/reply-reader.js';
 import { encodeReply } from '../../src/resp/encode.js';
 import { splitArgs } from '../../src/cli/split.js';
 import { RedSimServer } from '../../src/net/server.js';
+
+/** Every scenario transcript below `dir`, sorted. */
+export function scenarioFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(dir)) {
+    const p = path.join(dir, e);
+    if (statSync(p).isDirectory()) out.push(...scenarioFiles(p));
+    else if (e.endsWith('.txt')) out.push(p);
+  }
+  return out.sort();
+}
 
 export function redisServerPath(): string | null {
   const r = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' });
