@@ -50,23 +50,77 @@ const BUFFER_OPTS: ToJsOptions = { buffers: true };
  * ReplyError objects.
  */
 export function toJs(r: Reply, opts: ToJsOptions = NO_OPTS, resp: 2 | 3 = 2): unknown {
+  return jsAt(r, opts, resp, 0);
+}
+
+/** Nesting converted by plain recursion; deeper subtrees (scripts reach ~8,000) go to jsDeep. */
+const MAX_JS_RECURSION = 256;
+
+function jsAt(r: Reply, opts: ToJsOptions, resp: 2 | 3, depth: number): unknown {
   switch (r.t) {
     case 'status': return r.v;
     case 'error': return new ReplyError(r.v);
     case 'int': return typeof r.v === 'bigint' && r.v >= BigInt(Number.MIN_SAFE_INTEGER) && r.v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(r.v) : r.v;
     case 'bulk': case 'verbatim': return opts.buffers ? toBuffer(r.v) : toText(r.v);
     case 'nil': case 'nilarray': return null;
-    case 'array': case 'set': case 'push': return r.v.map((x) => toJs(x, opts, resp));
+    case 'array': case 'set': case 'push':
+      if (depth >= MAX_JS_RECURSION) return jsDeep(r, opts, resp);
+      return r.v.map((x) => jsAt(x, opts, resp, depth + 1));
     case 'map': {
-      if (resp === 2) return r.v.flatMap(([k, v]) => [toJs(k, opts, resp), toJs(v, opts, resp)]);
+      if (depth >= MAX_JS_RECURSION) return jsDeep(r, opts, resp);
+      if (resp === 2) return r.v.flatMap(([k, v]) => [jsAt(k, opts, resp, depth + 1), jsAt(v, opts, resp, depth + 1)]);
       const o: Record<string, unknown> = {};
-      for (const [k, v] of r.v) o[String(toJs(k, {}, resp))] = toJs(v, opts, resp);
+      for (const [k, v] of r.v) o[String(jsAt(k, NO_OPTS, resp, depth + 1))] = jsAt(v, opts, resp, depth + 1);
       return o;
     }
-    case 'double': return resp === 2 ? toJs({ t: 'bulk', v: formatDouble(r.v) }, opts, 2) : r.v;
+    case 'double': return resp === 2 ? jsAt({ t: 'bulk', v: formatDouble(r.v) }, opts, 2, depth) : r.v;
     case 'bool': return resp === 2 ? (r.v ? 1 : 0) : r.v;
     case 'bignum': return resp === 2 ? r.v : BigInt(r.v);
   }
+}
+
+/**
+ * An aggregate under conversion: `src` its children in order (a map's keys and
+ * values interleaved), `out` the container handed to the parent when opened.
+ * A RESP3 map (obj) keeps the converted key until its value arrives; the key
+ * is complete by then, so String(key) sees all of it.
+ */
+interface JsFrame { src: readonly Reply[]; i: number; opts: ToJsOptions; obj: boolean; out: unknown[] | Record<string, unknown>; key: unknown }
+
+function openJs(r: Reply, opts: ToJsOptions, resp: 2 | 3): JsFrame | null {
+  switch (r.t) {
+    case 'array': case 'set': case 'push':
+      return { src: r.v, i: 0, opts, obj: false, out: [], key: undefined };
+    case 'map': {
+      const src: Reply[] = [];
+      for (const [k, v] of r.v) src.push(k, v);
+      const obj = resp === 3;
+      return { src, i: 0, opts, obj, out: obj ? {} : [], key: undefined };
+    }
+    default:
+      return null;
+  }
+}
+
+/** toJs with an explicit stack: no JS recursion at any depth. */
+function jsDeep(root: Reply, opts: ToJsOptions, resp: 2 | 3): unknown {
+  const first = openJs(root, opts, resp)!;
+  const stack: JsFrame[] = [first];
+  while (stack.length > 0) {
+    const f = stack[stack.length - 1];
+    if (f.i === f.src.length) { stack.pop(); continue; }
+    const i = f.i++;
+    const x = f.src[i];
+    const isKey = f.obj && (i & 1) === 0;
+    const o = isKey ? NO_OPTS : f.opts;
+    const sub = openJs(x, o, resp);
+    const v = sub === null ? jsAt(x, o, resp, 0) : sub.out;
+    if (sub !== null) stack.push(sub);
+    if (isKey) f.key = v;
+    else if (f.obj) (f.out as Record<string, unknown>)[String(f.key)] = v;
+    else (f.out as unknown[]).push(v);
+  }
+  return first.out;
 }
 
 export class Connection {

@@ -78,8 +78,30 @@ function verbatimTag(fmt: string): string {
   return fmt.length >= 3 ? fmt.slice(0, 3) : (fmt + '   ').slice(0, 3);
 }
 
+/**
+ * Nesting handled by plain recursion (fast, no allocation); deeper subtrees
+ * go to the explicit-stack encoder. Scripts can nest replies ~8,000 deep.
+ */
+const MAX_RECURSION = 256;
+
 /** Encode one reply as a byte string (latin1). */
 export function encodeReplyString(r: Reply, resp: RespVersion): string {
+  return enc(r, resp, 0);
+}
+
+/** Header of an aggregate reply; '' for anything else. */
+function aggOpen(r: Reply, resp: RespVersion): string {
+  switch (r.t) {
+    case 'array': return aggHdr('*', r.v.length);
+    case 'set': return aggHdr(resp === 2 ? '*' : '~', r.v.length);
+    case 'push': return aggHdr(resp === 2 ? '*' : '>', r.v.length);
+    // RESP2 has no map type: a flat array of key, value, key, value...
+    case 'map': return resp === 2 ? aggHdr('*', r.v.length * 2) : aggHdr('%', r.v.length);
+    default: return '';
+  }
+}
+
+function enc(r: Reply, resp: RespVersion, depth: number): string {
   switch (r.t) {
     case 'status':
       return r.v === 'OK' ? OK_BYTES : '+' + statusLine(r.v) + CRLF;
@@ -93,31 +115,22 @@ export function encodeReplyString(r: Reply, resp: RespVersion): string {
       return resp === 2 ? NULL2 : NULL3;
     case 'nilarray':
       return resp === 2 ? NULLARRAY2 : NULL3;
-    case 'array': {
-      const a = r.v;
-      let s = aggHdr('*', a.length);
-      for (let i = 0; i < a.length; i++) s += encodeReplyString(a[i], resp);
-      return s;
-    }
-    case 'set': {
-      const a = r.v;
-      let s = aggHdr(resp === 2 ? '*' : '~', a.length);
-      for (let i = 0; i < a.length; i++) s += encodeReplyString(a[i], resp);
-      return s;
-    }
+    case 'array':
+    case 'set':
     case 'push': {
+      if (depth >= MAX_RECURSION) return encDeep(r, resp);
       const a = r.v;
-      let s = aggHdr(resp === 2 ? '*' : '>', a.length);
-      for (let i = 0; i < a.length; i++) s += encodeReplyString(a[i], resp);
+      let s = aggOpen(r, resp);
+      for (let i = 0; i < a.length; i++) s += enc(a[i], resp, depth + 1);
       return s;
     }
     case 'map': {
+      if (depth >= MAX_RECURSION) return encDeep(r, resp);
       const m = r.v;
-      // RESP2 has no map type: a flat array of key, value, key, value...
-      let s = resp === 2 ? aggHdr('*', m.length * 2) : aggHdr('%', m.length);
+      let s = aggOpen(r, resp);
       for (let i = 0; i < m.length; i++) {
-        s += encodeReplyString(m[i][0], resp);
-        s += encodeReplyString(m[i][1], resp);
+        s += enc(m[i][0], resp, depth + 1);
+        s += enc(m[i][1], resp, depth + 1);
       }
       return s;
     }
@@ -134,6 +147,35 @@ export function encodeReplyString(r: Reply, resp: RespVersion): string {
     case 'bignum':
       return resp === 2 ? bulkStr(r.v) : '(' + r.v + CRLF;
   }
+}
+
+/** The children of an aggregate in wire order (a map's keys and values interleaved). */
+function children(r: Reply): readonly Reply[] | null {
+  switch (r.t) {
+    case 'array': case 'set': case 'push': return r.v;
+    case 'map': {
+      const flat: Reply[] = [];
+      for (const [k, v] of r.v) flat.push(k, v);
+      return flat;
+    }
+    default: return null;
+  }
+}
+
+/** Explicit-stack encoder for deeply nested replies: no JS recursion at any depth. */
+function encDeep(root: Reply, resp: RespVersion): string {
+  let out = aggOpen(root, resp);
+  const stack: Array<{ items: readonly Reply[]; i: number }> = [{ items: children(root)!, i: 0 }];
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1];
+    if (top.i === top.items.length) { stack.pop(); continue; }
+    const x = top.items[top.i++];
+    const sub = children(x);
+    if (sub === null) { out += enc(x, resp, 0); continue; }
+    out += aggOpen(x, resp);
+    stack.push({ items: sub, i: 0 });
+  }
+  return out;
 }
 
 /** Encode one reply as the bytes Redis would write on the socket. */

@@ -62,7 +62,28 @@ type Wire =
   | { k: 'bool'; b: boolean }
   | { k: 'array' | 'set' | 'push' | 'map'; items: Wire[] };
 
-function toWire(r: Reply, resp: RespVersion): Wire {
+type AggWire = Extract<Wire, { items: Wire[] }>;
+
+/** An aggregate reply as an empty wire aggregate plus its children in order; null for others. */
+function openWire(r: Reply, resp: RespVersion): { w: AggWire; src: readonly Reply[] } | null {
+  switch (r.t) {
+    case 'array':
+      return { w: { k: 'array', items: [] }, src: r.v };
+    case 'set':
+      return { w: { k: resp === 2 ? 'array' : 'set', items: [] }, src: r.v };
+    case 'push':
+      return { w: { k: resp === 2 ? 'array' : 'push', items: [] }, src: r.v };
+    case 'map': {
+      const src: Reply[] = [];
+      for (const [k, v] of r.v) src.push(k, v);
+      return { w: { k: resp === 2 ? 'array' : 'map', items: [] }, src };
+    }
+    default:
+      return null;
+  }
+}
+
+function leafWire(r: Reply, resp: RespVersion): Wire {
   switch (r.t) {
     case 'status':
       return { k: 'status', s: r.v };
@@ -72,20 +93,6 @@ function toWire(r: Reply, resp: RespVersion): Wire {
       return { k: 'integer', n: r.v };
     case 'bulk':
       return { k: 'string', s: r.v };
-    case 'nil':
-    case 'nilarray':
-      return { k: 'nil' };
-    case 'array':
-      return { k: 'array', items: r.v.map((x) => toWire(x, resp)) };
-    case 'set':
-      return { k: resp === 2 ? 'array' : 'set', items: r.v.map((x) => toWire(x, resp)) };
-    case 'push':
-      return { k: resp === 2 ? 'array' : 'push', items: r.v.map((x) => toWire(x, resp)) };
-    case 'map': {
-      const items: Wire[] = [];
-      for (const [k, v] of r.v) items.push(toWire(k, resp), toWire(v, resp));
-      return { k: resp === 2 ? 'array' : 'map', items };
-    }
     case 'double':
       return resp === 2 ? { k: 'string', s: doubleText(r.v) } : { k: 'double', s: doubleText(r.v) };
     case 'bool':
@@ -94,28 +101,49 @@ function toWire(r: Reply, resp: RespVersion): Wire {
       return { k: resp === 2 ? 'string' : 'verb', s: r.v };
     case 'bignum':
       return { k: resp === 2 ? 'string' : 'bignum', s: r.v };
+    default:
+      return { k: 'nil' };
   }
+}
+
+/** Walked with an explicit stack: script replies nest thousands deep. */
+function toWire(root: Reply, resp: RespVersion): Wire {
+  const first = openWire(root, resp);
+  if (first === null) return leafWire(root, resp);
+  const stack = [{ ...first, i: 0 }];
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1];
+    if (top.i === top.src.length) { stack.pop(); continue; }
+    const x = top.src[top.i++];
+    const sub = openWire(x, resp);
+    if (sub === null) { top.w.items.push(leafWire(x, resp)); continue; }
+    top.w.items.push(sub.w);
+    stack.push({ ...sub, i: 0 });
+  }
+  return first.w;
 }
 
 /** A value that takes several lines (so a map puts it on its own line). */
 function isMultiline(w: Wire): boolean {
-  if (w.k === 'array' || w.k === 'set' || w.k === 'push') {
-    if (w.items.length === 0) return false;
-    if (w.items.length > 1) return true;
-    return isMultiline(w.items[0]);
+  for (;;) {
+    if (w.k === 'array' || w.k === 'set' || w.k === 'push') {
+      if (w.items.length === 0) return false;
+      if (w.items.length > 1) return true;
+      w = w.items[0];
+    } else if (w.k === 'map') {
+      if (w.items.length === 0) return false;
+      if (w.items.length > 2) return true;
+      w = w.items[1];
+    } else {
+      return false;
+    }
   }
-  if (w.k === 'map') {
-    if (w.items.length === 0) return false;
-    if (w.items.length > 2) return true;
-    return isMultiline(w.items[1]);
-  }
-  return false;
 }
 
 const EMPTY_AGG = { array: '(empty array)\n', map: '(empty hash)\n', set: '(empty set)\n', push: '(empty push)\n' };
 const NUMSEP = { array: ')', push: ')', map: '#', set: '~' };
 
-function format(w: Wire, prefix: string): string {
+function formatLeaf(w: Exclude<Wire, AggWire>): string {
   switch (w.k) {
     case 'error':
       return '(error) ' + cstr(w.s) + '\n';
@@ -138,32 +166,48 @@ function format(w: Wire, prefix: string): string {
       // for them (it prints "Unknown reply type: 13" and exits); show the digits
       // the way it shows doubles instead of failing.
       return '(big number) ' + w.s + '\n';
-    case 'array':
-    case 'set':
-    case 'push':
-    case 'map': {
-      const items = w.items;
-      if (items.length === 0) return EMPTY_AGG[w.k];
-      const isMap = w.k === 'map';
-      const count = isMap ? items.length / 2 : items.length;
-      const idxlen = String(count).length;
-      const childPrefix = prefix + ' '.repeat(idxlen + 2);
-      const sep = NUMSEP[w.k];
-      let out = '';
-      for (let i = 0; i < items.length; i++) {
-        const human = (isMap ? i / 2 : i) + 1;
-        out += (i === 0 ? '' : prefix) + String(human).padStart(idxlen, ' ') + sep + ' ';
-        out += format(items[i], childPrefix);
-        if (isMap) {
-          i++;
-          out = out.slice(0, -1) + ' => ';
-          if (isMultiline(items[i])) out += '\n' + childPrefix;
-          out += format(items[i], childPrefix);
-        }
-      }
-      return out;
-    }
   }
+}
+
+function isAgg(w: Wire): w is AggWire {
+  return w.k === 'array' || w.k === 'set' || w.k === 'push' || w.k === 'map';
+}
+
+interface FormatFrame { w: AggWire; i: number; prefix: string; childPrefix: string; idxlen: number }
+
+/**
+ * cliFormatReplyTTY, walked with an explicit stack. Every rendering ends in
+ * '\n', which is what lets a map key drop it before " => ".
+ */
+function format(root: Wire, rootPrefix: string): string {
+  const parts: string[] = [];
+  const stack: FormatFrame[] = [];
+  const emit = (w: Wire, prefix: string): void => {
+    if (!isAgg(w)) { parts.push(formatLeaf(w)); return; }
+    if (w.items.length === 0) { parts.push(EMPTY_AGG[w.k]); return; }
+    const count = w.k === 'map' ? w.items.length / 2 : w.items.length;
+    const idxlen = String(count).length;
+    stack.push({ w, i: 0, prefix, childPrefix: prefix + ' '.repeat(idxlen + 2), idxlen });
+  };
+  emit(root, rootPrefix);
+  while (stack.length > 0) {
+    const f = stack[stack.length - 1];
+    const items = f.w.items;
+    const i = f.i;
+    if (i === items.length) { stack.pop(); continue; }
+    f.i++;
+    const isMap = f.w.k === 'map';
+    if (isMap && (i & 1) === 1) {
+      const last = parts.length - 1;
+      parts[last] = parts[last].slice(0, -1) + ' => ';
+      if (isMultiline(items[i])) parts.push('\n' + f.childPrefix);
+    } else {
+      const human = (isMap ? i / 2 : i) + 1;
+      parts.push((i === 0 ? '' : f.prefix) + String(human).padStart(f.idxlen, ' ') + NUMSEP[f.w.k] + ' ');
+    }
+    emit(items[i], f.childPrefix);
+  }
+  return parts.join('');
 }
 
 /** Render a reply exactly as `redis-cli` (TTY output mode) prints it, newline included. */
@@ -171,7 +215,8 @@ export function renderReply(r: Reply, resp: RespVersion = 2): string {
   return format(toWire(r, resp), '');
 }
 
-function formatRaw(w: Wire): string {
+/** cliFormatReplyRaw for one non-aggregate. */
+function formatRawLeaf(w: Exclude<Wire, AggWire>): string {
   switch (w.k) {
     case 'nil':
       return '';
@@ -188,16 +233,30 @@ function formatRaw(w: Wire): string {
       return String(w.n);
     case 'double':
       return cstr(w.s);
-    case 'array':
-    case 'set':
-    case 'push':
-      return w.items.map(formatRaw).join('\n');
-    case 'map': {
-      const parts: string[] = [];
-      for (let i = 0; i < w.items.length; i += 2) parts.push(formatRaw(w.items[i]) + ' ' + formatRaw(w.items[i + 1]));
-      return parts.join('\n');
-    }
   }
+}
+
+/**
+ * cliFormatReplyRaw, walked with an explicit stack: aggregate children are
+ * separated by '\n', a map's key and value by ' '.
+ */
+function formatRaw(root: Wire): string {
+  const parts: string[] = [];
+  const stack: Array<{ w: AggWire; i: number }> = [];
+  const emit = (w: Wire): void => {
+    if (isAgg(w)) stack.push({ w, i: 0 });
+    else parts.push(formatRawLeaf(w));
+  };
+  emit(root);
+  while (stack.length > 0) {
+    const f = stack[stack.length - 1];
+    const i = f.i;
+    if (i === f.w.items.length) { stack.pop(); continue; }
+    f.i++;
+    if (i > 0) parts.push(f.w.k === 'map' && (i & 1) === 1 ? ' ' : '\n');
+    emit(f.w.items[i]);
+  }
+  return parts.join('');
 }
 
 /**

@@ -72,8 +72,8 @@ function pushTagged(L: LuaState, tag: string): void {
   lua.lua_pushstring(L, lstr(tag));
 }
 
-/** Push the Lua value a command reply becomes for a script client speaking `resp`. */
-export function pushReply(L: LuaState, r: Reply, resp: 2 | 3): void {
+/** Push a reply that holds no other replies. */
+function pushLeaf(L: LuaState, r: Reply, resp: 2 | 3): void {
   switch (r.t) {
     case 'status':
       lua.lua_createtable(L, 0, 1);
@@ -88,41 +88,6 @@ export function pushReply(L: LuaState, r: Reply, resp: 2 | 3): void {
       return;
     case 'bulk':
       pushBytes(L, r.v);
-      return;
-    case 'nil':
-    case 'nilarray':
-      if (resp === 2) lua.lua_pushboolean(L, 0); else lua.lua_pushnil(L);
-      return;
-    case 'array':
-    case 'push':
-      pushArray(L, r.v, resp);
-      return;
-    case 'set':
-      if (resp === 2) { pushArray(L, r.v, resp); return; }
-      pushTagged(L, 'set');
-      lua.lua_createtable(L, 0, 0);
-      for (const x of r.v) {
-        pushReply(L, x, resp);
-        lua.lua_pushboolean(L, 1);
-        lua.lua_settable(L, -3);
-      }
-      lua.lua_settable(L, -3);
-      return;
-    case 'map':
-      if (resp === 2) {
-        const flat: Reply[] = [];
-        for (const [k, v] of r.v) flat.push(k, v);
-        pushArray(L, flat, resp);
-        return;
-      }
-      pushTagged(L, 'map');
-      lua.lua_createtable(L, 0, 0);
-      for (const [k, v] of r.v) {
-        pushReply(L, k, resp);
-        pushReply(L, v, resp);
-        lua.lua_settable(L, -3);
-      }
-      lua.lua_settable(L, -3);
       return;
     case 'double':
       if (resp === 2) { pushBytes(L, doubleText(r.v)); return; }
@@ -149,14 +114,76 @@ export function pushReply(L: LuaState, r: Reply, resp: 2 | 3): void {
       pushBytes(L, r.v);
       lua.lua_settable(L, -3);
       return;
+    default:
+      // nil, nilarray (aggregates never get here)
+      if (resp === 2) lua.lua_pushboolean(L, 0); else lua.lua_pushnil(L);
   }
 }
 
-function pushArray(L: LuaState, items: Reply[], resp: 2 | 3): void {
+/**
+ * An aggregate being filled on the Lua stack. `items` are the children in
+ * order (a map's as key, value, key, value...); `i` is the next one to push.
+ * kind 'array' stores child i at [i]; 'set' stores child=true; 'map' stores
+ * each key/value pair once the value is pushed.
+ */
+interface PushFrame { kind: 'array' | 'set' | 'map'; items: Reply[]; i: number }
+
+/** Push the tables an aggregate reply starts with; null when `r` is no aggregate. */
+function openAggregate(L: LuaState, r: Reply, resp: 2 | 3): PushFrame | null {
+  let kind: PushFrame['kind'];
+  let items: Reply[];
+  switch (r.t) {
+    case 'array':
+    case 'push':
+      kind = 'array'; items = r.v; break;
+    case 'set':
+      kind = resp === 2 ? 'array' : 'set'; items = r.v; break;
+    case 'map':
+      kind = resp === 2 ? 'array' : 'map';
+      items = [];
+      for (const [k, v] of r.v) items.push(k, v);
+      break;
+    default:
+      return null;
+  }
+  // Room for this level's 3 slots and the largest leaf plus its store (5).
+  // Redis panics when the stack cannot grow here (no command nests that
+  // deep); fengari's limit is a million slots.
+  if (!lua.lua_checkstack(L, 8)) throw new Error('lua stack limit reach when parsing redis.call reply');
+  if (kind !== 'array') pushTagged(L, kind);
   lua.lua_createtable(L, 0, 0);
-  for (let i = 0; i < items.length; i++) {
-    pushReply(L, items[i], resp);
-    lua.lua_rawseti(L, -2, i + 1);
+  return { kind, items, i: 0 };
+}
+
+/** Store the child just pushed on top of the frame's table. */
+function storeChild(L: LuaState, f: PushFrame): void {
+  if (f.kind === 'array') lua.lua_rawseti(L, -2, f.i);
+  else if (f.kind === 'set') { lua.lua_pushboolean(L, 1); lua.lua_settable(L, -3); }
+  else if ((f.i & 1) === 0) lua.lua_settable(L, -3);
+}
+
+/**
+ * Push the Lua value a command reply becomes for a script client speaking `resp`.
+ * Nested replies are walked with an explicit stack, so depth costs no JS frames.
+ */
+export function pushReply(L: LuaState, r: Reply, resp: 2 | 3): void {
+  const first = openAggregate(L, r, resp);
+  if (first === null) { pushLeaf(L, r, resp); return; }
+  const frames: PushFrame[] = [first];
+  while (frames.length > 0) {
+    const f = frames[frames.length - 1];
+    if (f.i < f.items.length) {
+      const x = f.items[f.i++];
+      const sub = openAggregate(L, x, resp);
+      if (sub !== null) { frames.push(sub); continue; }
+      pushLeaf(L, x, resp);
+      storeChild(L, f);
+      continue;
+    }
+    frames.pop();
+    // a RESP3 set or map: its table goes under the tag of the wrapper table
+    if (f.kind !== 'array') lua.lua_settable(L, -3);
+    if (frames.length > 0) storeChild(L, frames[frames.length - 1]);
   }
 }
 
@@ -166,6 +193,12 @@ function pushArray(L: LuaState, items: Reply[], resp: 2 | 3): void {
 
 /** Lua 5.1's LUAI_MAXCSTACK: lua_checkstack fails past it. */
 const MAX_C_STACK = 8000;
+/**
+ * Redis converts a script's result with its error handler under it: the
+ * result sits at stack height 2 (EVAL and FCALL alike), whatever redsim's
+ * state holds below.
+ */
+const REDIS_RESULT_HEIGHT = 2;
 const LLONG_MIN = -9223372036854775808n;
 
 /** (long long)d as x86-64 computes it: truncation, out of range -> LLONG_MIN. */
@@ -177,11 +210,44 @@ export function doubleToLongLong(d: number): number | bigint {
 }
 
 /**
+ * A table being converted. Its Lua stack slots stay in place until it closes,
+ * laid out as luaReplyToRedisReply's recursion lays them out (the stack limit
+ * check depends on it): array [table]; set [table, set, key]; map [table, map,
+ * key] plus the value while the key converts ('key') or waits ('value').
+ */
+type TableFrame =
+  | { kind: 'array'; out: Reply[]; j: number }
+  | { kind: 'set'; out: Reply[] }
+  | { kind: 'map'; out: Array<[Reply, Reply]>; key: Reply | null; state: 'next' | 'key' | 'value' };
+
+/**
  * Convert (and pop) the value on top of L into a reply. `resp` is the
- * protocol the script selected (it decides how booleans come out).
+ * protocol the script selected (it decides how booleans come out). Nested
+ * tables are walked with an explicit stack, so depth costs no JS frames.
  */
 export function luaToReply(L: LuaState, resp: 2 | 3): Reply {
-  if (lua.lua_gettop(L) + 4 > MAX_C_STACK) {
+  const frames: TableFrame[] = [];
+  // stack height as Redis would count it = gettop - shift
+  const shift = lua.lua_gettop(L) - REDIS_RESULT_HEIGHT;
+  let val = convertTop(L, resp, frames, shift);
+  for (;;) {
+    if (val !== null) {
+      if (frames.length === 0) return val;
+      deliver(frames[frames.length - 1], val);
+    }
+    const f = frames[frames.length - 1];
+    if (nextChild(L, f)) {
+      val = convertTop(L, resp, frames, shift);
+    } else {
+      frames.pop();
+      val = closeFrame(L, f);
+    }
+  }
+}
+
+/** Convert the value on top: a reply (value popped), or null when it opened a frame. */
+function convertTop(L: LuaState, resp: 2 | 3, frames: TableFrame[], shift: number): Reply | null {
+  if (lua.lua_gettop(L) - shift + 4 > MAX_C_STACK || !lua.lua_checkstack(L, 4)) {
     lua.lua_pop(L, 1);
     return err('ERR reached lua stack limit');
   }
@@ -199,12 +265,56 @@ export function luaToReply(L: LuaState, resp: 2 | 3): Reply {
       r = int(doubleToLongLong(lua.lua_tonumber(L, -1)));
       break;
     case LUA_TTABLE:
-      return tableToReply(L, resp);
+      return tableToReply(L, frames);
     default:
       r = NIL;
   }
   lua.lua_pop(L, 1);
   return r;
+}
+
+function deliver(f: TableFrame, r: Reply): void {
+  if (f.kind !== 'map') { f.out.push(r); return; }
+  if (f.state === 'key') { f.key = r; f.state = 'value'; return; }
+  f.out.push([f.key!, r]);
+  f.key = null;
+  f.state = 'next';
+}
+
+/** Push the frame's next child on top; false (and nothing pushed) when it has no more. */
+function nextChild(L: LuaState, f: TableFrame): boolean {
+  switch (f.kind) {
+    case 'array':
+      lua.lua_rawgeti(L, -1, f.j++);
+      if (lua.lua_type(L, -1) === LUA_TNIL) { lua.lua_pop(L, 1); return false; }
+      return true;
+    case 'set':
+      if (!luaNext51(L, -2)) return false;
+      lua.lua_pop(L, 1);
+      lua.lua_pushvalue(L, -1);
+      return true;
+    case 'map':
+      // the value is already on the stack under the converted key
+      if (f.state === 'value') return true;
+      if (!luaNext51(L, -2)) return false;
+      lua.lua_pushvalue(L, -2);
+      f.state = 'key';
+      return true;
+  }
+}
+
+function closeFrame(L: LuaState, f: TableFrame): Reply {
+  switch (f.kind) {
+    case 'array':
+      lua.lua_pop(L, 1);
+      return array(f.out);
+    case 'set':
+      lua.lua_pop(L, 2);
+      return set(f.out);
+    case 'map':
+      lua.lua_pop(L, 2);
+      return map(f.out);
+  }
 }
 
 function rawField(L: LuaState, name: string): number {
@@ -213,7 +323,8 @@ function rawField(L: LuaState, name: string): number {
   return lua.lua_type(L, -1);
 }
 
-function tableToReply(L: LuaState, resp: 2 | 3): Reply {
+/** A table on top: the reply it stands for (table popped), or null with a frame opened for its children. */
+function tableToReply(L: LuaState, frames: TableFrame[]): Reply | null {
   // {err=...}: error reply (message read like luaExtractErrorInformation)
   if (rawField(L, 'err') === LUA_TSTRING) {
     lua.lua_pop(L, 1);
@@ -257,38 +368,19 @@ function tableToReply(L: LuaState, resp: 2 | 3): Reply {
   }
   lua.lua_pop(L, 1);
   if (rawField(L, 'map') === LUA_TTABLE) {
-    const out: Array<[Reply, Reply]> = [];
     lua.lua_pushnil(L);
-    while (luaNext51(L, -2)) {
-      lua.lua_pushvalue(L, -2);
-      const k = luaToReply(L, resp);
-      const v = luaToReply(L, resp);
-      out.push([k, v]);
-    }
-    lua.lua_pop(L, 2);
-    return map(out);
+    frames.push({ kind: 'map', out: [], key: null, state: 'next' });
+    return null;
   }
   lua.lua_pop(L, 1);
   if (rawField(L, 'set') === LUA_TTABLE) {
-    const out: Reply[] = [];
     lua.lua_pushnil(L);
-    while (luaNext51(L, -2)) {
-      lua.lua_pop(L, 1);
-      lua.lua_pushvalue(L, -1);
-      out.push(luaToReply(L, resp));
-    }
-    lua.lua_pop(L, 2);
-    return set(out);
+    frames.push({ kind: 'set', out: [] });
+    return null;
   }
   lua.lua_pop(L, 1);
-  const out: Reply[] = [];
-  for (let j = 1; ; j++) {
-    lua.lua_rawgeti(L, -1, j);
-    if (lua.lua_type(L, -1) === LUA_TNIL) { lua.lua_pop(L, 1); break; }
-    out.push(luaToReply(L, resp));
-  }
-  lua.lua_pop(L, 1);
-  return array(out);
+  frames.push({ kind: 'array', out: [], j: 1 });
+  return null;
 }
 
 /* ------------------------------------------------------------------ */
