@@ -12,7 +12,7 @@ import { parseLongLong } from '../util/float.js';
 import { hincrByFloat, checkHincrByFloatIncrement } from '../util/longdouble.js';
 import { globMatch } from '../util/glob.js';
 import { parseScanCursor, parseScanOptions, scanContainer } from './scan-cursor.js';
-import { newHash, hashLimits, hashSet, hashTryConversion, hashRandomField } from '../types/hash.js';
+import { newHash, hashLimits, hashSet, hashTryConversion, hashRandomField, hashDelete } from '../types/hash.js';
 
 const LLONG_MAX = 9223372036854775807n;
 const LLONG_MIN = -9223372036854775808n;
@@ -145,7 +145,7 @@ registerAll({
     if (v.type !== 'hash') return err(E.WRONGTYPE);
     let deleted = 0;
     for (let i = 2; i < argv.length; i++) {
-      if (v.v.delete(argv[i])) {
+      if (hashDelete(v, argv[i])) {
         deleted++;
         if (v.v.size === 0) break;
       }

@@ -8,7 +8,7 @@
  */
 import type { HashValue } from '../keyspace/values.js';
 import type { RandomSource } from '../random.js';
-import { randomKey, invalidateRandomKeys } from './set.js';
+import { randomKey, invalidateRandomKeys, noteDeleted } from './set.js';
 
 export interface HashLimits {
   /** hash-max-listpack-entries */
@@ -53,6 +53,16 @@ export function hashSet(h: HashValue, field: string, value: string, lim: HashLim
   if (!update) invalidateRandomKeys(h.v);
   if (h.enc === 'listpack' && h.v.size > lim.maxEntries) h.enc = 'hashtable';
   return update;
+}
+
+/**
+ * Delete one field; true when it was there. May rebuild h.v in place (same order,
+ * see noteDeleted in ./set.ts): never call it while iterating h.v.
+ */
+export function hashDelete(h: HashValue, field: string): boolean {
+  if (!h.v.delete(field)) return false;
+  noteDeleted(h.v, field);
+  return true;
 }
 
 /** Pick one field uniformly at random (the hash must not be empty). */

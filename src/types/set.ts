@@ -93,9 +93,13 @@ export function setAdd(sv: SetValue, member: string, lim: SetLimits): boolean {
   return setAddMany(sv, [member], lim) === 1;
 }
 
-/** Remove one member; true when it was there. Never changes the encoding. */
+/**
+ * Remove one member; true when it was there. Never changes the encoding. May
+ * rebuild sv.v in place (see noteDeleted): never call it while iterating sv.v.
+ */
 export function setRemove(sv: SetValue, member: string): boolean {
   if (!sv.v.delete(member)) return false;
+  noteDeleted(sv.v, member);
   if (sv.enc === 'intset') {
     const w = intWidth(BigInt(member));
     if (w > (sv.iw ?? 2)) sv.iw = w;
@@ -161,4 +165,45 @@ export function setRandomMember(sv: SetValue, rnd: RandomSource): string {
 /** A copy with the same encoding and order (COPY and friends). */
 export function setDup(sv: SetValue): SetValue {
   return { type: 'set', v: new Set(sv.v), enc: sv.enc, lru: 0, ...(sv.iw ? { iw: sv.iw } : {}) };
+}
+
+/**
+ * V8 keeps a deleted Map/Set entry in its bucket chain until the table is rehashed,
+ * so one key deleted and re-added over and over (HSET/HDEL or SADD/SREM of one
+ * field) makes every lookup of it walk all its old entries: O(size) per command on
+ * a big container. As Database does for the keyspace, count deletions per key and
+ * rebuild the container in place (same object, same order) once one key churned.
+ */
+const CHURN = new WeakMap<object, Map<string, number>>();
+/** Below this size a chain stays short; V8's own rehash bounds it. */
+const CHURN_MIN_SIZE = 128;
+
+/**
+ * Note that `key` was just deleted from `c`; may rebuild `c` in place, so the
+ * caller must not be iterating `c`. Keys, values and iteration order are kept.
+ */
+export function noteDeleted(c: Map<string, unknown> | Set<string>, key: string): void {
+  if (c.size < CHURN_MIN_SIZE) return;
+  let churn = CHURN.get(c);
+  if (!churn) { churn = new Map(); CHURN.set(c, churn); }
+  const n = (churn.get(key) ?? 0) + 1;
+  // Rebuilding costs O(size); ~8*sqrt(size) deletions of one key balance it against
+  // the chain walks. Many distinct keys deleted once each is not the pathology: reset.
+  if (n >= 32 && n * n >= 64 * c.size) {
+    CHURN.delete(c);
+    rebuild(c);
+  } else if (churn.size >= 1024 && n === 1) churn.clear();
+  else churn.set(key, n);
+}
+
+function rebuild(c: Map<string, unknown> | Set<string>): void {
+  if (c instanceof Map) {
+    const entries = [...c];
+    c.clear();
+    for (const [k, v] of entries) c.set(k, v);
+  } else {
+    const keys = [...c];
+    c.clear();
+    for (const k of keys) c.add(k);
+  }
 }

@@ -126,10 +126,11 @@ export class ZSet {
     return node;
   }
 
-  /** Remove a member; false when absent. */
-  delete(member: string): boolean {
-    const score = this.dict.get(member);
-    if (score === undefined) return false;
+  /**
+   * The node of a present member; fills UPDATE with the rightmost node before it
+   * on every level (the path unlinkNode needs).
+   */
+  private findPath(member: string, score: number): ZNode {
     const update = UPDATE;
     let x = this.head;
     for (let i = this.level - 1; i >= 0; i--) {
@@ -138,6 +139,12 @@ export class ZSet {
     }
     const node = x.next[0];
     if (!node || node.member !== member) throw new Error('zset skiplist out of sync with its dict');
+    return node;
+  }
+
+  /** Unlink a node found by findPath (UPDATE still holds its path). The dict is untouched. */
+  private unlinkNode(node: ZNode): void {
+    const update = UPDATE;
     for (let i = 0; i < this.level; i++) {
       if (update[i].next[i] === node) {
         update[i].span[i] += node.span[i] - 1;
@@ -150,13 +157,37 @@ export class ZSet {
     if (n0) n0.backward = node.backward; else this.tailNode = node.backward;
     while (this.level > 1 && this.head.next[this.level - 1] === null) this.level--;
     this.count--;
+  }
+
+  /** Remove a member; false when absent. */
+  delete(member: string): boolean {
+    const score = this.dict.get(member);
+    if (score === undefined) return false;
+    this.unlinkNode(this.findPath(member, score));
     this.dict.delete(member);
     return true;
   }
 
-  /** Change the score of a present member. */
+  /**
+   * Change the score of a present member. Like Redis's zslUpdateScore, the node
+   * keeps its place when (score, member) still sorts between its neighbours;
+   * otherwise it is unlinked and inserted again.
+   */
   updateScore(member: string, score: number): void {
-    this.delete(member);
+    const cur = this.dict.get(member);
+    if (cur === undefined) throw new Error('zset updateScore of an absent member');
+    const node = this.findPath(member, cur);
+    // The member moves to the end of the dict either way, as a delete + insert
+    // always did: the dict's order is what ZSCAN walks.
+    this.dict.delete(member);
+    const prev = node.backward, next = node.next[0];
+    if ((prev === null || before(prev.score, prev.member, score, member)) &&
+        (next === null || before(score, member, next.score, next.member))) {
+      node.score = score;
+      this.dict.set(member, score);
+      return;
+    }
+    this.unlinkNode(node);
     this.insert(member, score);
   }
 

@@ -536,7 +536,11 @@ const STRICT_INT = /^(?:0|-?[1-9][0-9]*)$/;
 
 /** Redis string2ll(): "0" or an optional '-' then 1-9 then digits; within int64; at most 20 chars. */
 export function parseLongLong(s: string): bigint | null {
-  if (s.length === 0 || s.length >= 21 || !STRICT_INT.test(s)) return null;
+  if (s.length <= SHORT_INT_MAX) {
+    const n = parseShortInt(s);
+    return n === n ? BigInt(n) : null;
+  }
+  if (s.length >= 21 || !STRICT_INT.test(s)) return null;
   const v = BigInt(s);
   return v > LLONG_MAX || v < LLONG_MIN ? null : v;
 }
@@ -546,10 +550,39 @@ export function parseLongLong(s: string): bigint | null {
  * (callers needing the full int64 range fall back to parseLongLong).
  */
 export function parseLongLongNum(s: string): number | null {
-  if (s.length === 0 || s.length >= 21 || !STRICT_INT.test(s)) return null;
+  if (s.length <= SHORT_INT_MAX) {
+    const n = parseShortInt(s);
+    return n === n ? n : null;
+  }
+  if (s.length >= 21 || !STRICT_INT.test(s)) return null;
   // Anything beyond 2^53-1 rounds to at least 2^53, which is not a safe integer.
   const v = Number(s);
   return Number.isSafeInteger(v) ? v : null;
+}
+
+/** Up to 15 characters every valid integer is below 10^15 < 2^53: exact in a double. */
+const SHORT_INT_MAX = 15;
+
+/**
+ * The common case of string2ll without a regex or a BigInt: strings of at most
+ * SHORT_INT_MAX chars, same rules as STRICT_INT. NaN when invalid (also for "").
+ */
+function parseShortInt(s: string): number {
+  const len = s.length;
+  let i = 0;
+  const neg = s.charCodeAt(0) === 45; // '-'
+  if (neg) i = 1;
+  let d = s.charCodeAt(i) - 48;
+  // "0" alone is valid; "-0", "01", "-", "" are not (charCodeAt past the end is NaN).
+  if (d === 0) return len === 1 ? 0 : NaN;
+  if (!(d >= 1 && d <= 9)) return NaN;
+  let v = d;
+  for (i++; i < len; i++) {
+    d = s.charCodeAt(i) - 48;
+    if (!(d >= 0 && d <= 9)) return NaN;
+    v = v * 10 + d;
+  }
+  return neg ? -v : v;
 }
 
 /** Redis ll2string(). */

@@ -76,6 +76,52 @@ describe('ZSet skiplist', () => {
     checkInvariants(z, model);
   });
 
+  it('updates a score in place when the order does not change (zslUpdateScore), else moves the node', () => {
+    const rnd = new SeededRandom(99);
+    const z = new ZSet();
+    const model = new Map<string, number>();
+    // Dict order as delete + insert always left it: an updated member goes last.
+    const dictOrder: string[] = [];
+    for (let i = 0; i < 400; i++) {
+      const m = 'm' + i;
+      const score = rnd.int(100);
+      z.insert(m, score); model.set(m, score); dictOrder.push(m);
+    }
+    let inPlace = 0, moved = 0;
+    for (let step = 0; step < 6000; step++) {
+      const m = 'm' + rnd.int(400);
+      const cur = model.get(m)!;
+      // Small deltas (often keeping the place), ties with -0/0, and big jumps.
+      const kind = rnd.int(4);
+      const score = kind === 0 ? cur + (rnd.int(3) - 1) * 0.25 : kind === 1 ? (rnd.int(2) ? -0 : 0) : kind === 2 ? cur : rnd.int(100);
+      const before = sortedModel(model);
+      const rankBefore = before.findIndex(([x]) => x === m);
+      const node = z.at(rankBefore)!;
+      expect(node.member).toBe(m);
+      z.updateScore(m, score);
+      model.set(m, score);
+      dictOrder.splice(dictOrder.indexOf(m), 1);
+      dictOrder.push(m);
+      const after = sortedModel(model);
+      const rankAfter = after.findIndex(([x]) => x === m);
+      const same = rankAfter === rankBefore;
+      // In place exactly when the rank is unchanged: the very same node carries the new score.
+      expect(z.at(rankAfter) === node).toBe(same);
+      expect(Object.is(z.at(rankAfter)!.score, score)).toBe(true);
+      if (same) inPlace++; else moved++;
+      if (step % 300 === 0) {
+        checkInvariants(z, model);
+        expect([...z.dict.keys()]).toEqual(dictOrder);
+      }
+    }
+    checkInvariants(z, model);
+    expect([...z.dict.keys()]).toEqual(dictOrder);
+    expect([...z.dict]).toEqual(dictOrder.map((m) => [m, model.get(m)]));
+    // Both paths were exercised.
+    expect(inPlace).toBeGreaterThan(500);
+    expect(moved).toBeGreaterThan(500);
+  });
+
   it('finds score and lex ranges, counts and deletes them like the model', () => {
     const rnd = new SeededRandom(7);
     for (let round = 0; round < 60; round++) {

@@ -365,4 +365,32 @@ describe('parseLongLong (string2ll)', () => {
     expect(formatLongLong(-9223372036854775808n)).toBe('-9223372036854775808');
     expect(formatLongLong(-5)).toBe('-5');
   });
+  it('short strings (the non-regex path) follow the same rules', () => {
+    const cases: Array<[string, number | null]> = [
+      ['0', 0], ['-0', null], ['01', null], ['-01', null], ['+5', null], ['-', null], ['', null], ['5-', null],
+      ['1e3', null], ['1/', null], ['1:', null], ['\u00b9', null], ['999999999999999', 999999999999999],
+      ['-99999999999999', -99999999999999], ['-999999999999999', -999999999999999 /* 16 chars: regex path */],
+      ['1000000000000000', 1000000000000000], ['12 ', null], ['\t1', null], ['-9', -9],
+    ];
+    for (const [str, want] of cases) {
+      expect(parseLongLongNum(str)).toBe(want);
+      expect(parseLongLong(str)).toBe(want === null ? null : BigInt(want));
+    }
+  });
+  it('agrees with the plain regex definition on random short strings', () => {
+    const ref = (str: string): bigint | null => (/^(?:0|-?[1-9][0-9]*)$/.test(str) ? BigInt(str) : null);
+    const alphabet = '0123456789-+ .a\u00b0/:';
+    let seed = 12345;
+    const next = (n: number): number => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n; };
+    for (let k = 0; k < 20000; k++) {
+      const len = next(17);
+      let str = '';
+      // Mostly digits so that many strings are valid.
+      for (let i = 0; i < len; i++) str += next(4) === 0 ? alphabet[next(alphabet.length)] : alphabet[next(10)];
+      const want = ref(str);
+      expect(parseLongLong(str)).toBe(want);
+      const safe = want !== null && Number.isSafeInteger(Number(want));
+      expect(parseLongLongNum(str)).toBe(safe ? Number(want) : null);
+    }
+  });
 });
