@@ -13,6 +13,7 @@ import { VirtualClock } from '../clock.js';
 import type { Client } from '../client.js';
 import type { Reply } from '../reply.js';
 import { renderReply, renderReplyRaw, reprBytes } from '../resp/render.js';
+import { isRawOutput } from './run.js';
 import { splitArgBytes } from './split.js';
 
 export interface ReplOptions {
@@ -46,16 +47,6 @@ export const REPL_HELP = [
 
 const NAME_RE = /^[A-Za-z0-9_.-]+$/;
 
-/** Commands redis-cli shows with its raw formatter even on a terminal. */
-function isRawOutput(argv: string[]): boolean {
-  const cmd = argv[0].toLowerCase();
-  const sub = (argv[1] ?? '').toLowerCase();
-  if (cmd === 'info' || cmd === 'lolwut') return true;
-  if (cmd === 'client' && (sub === 'list' || sub === 'info')) return true;
-  if (cmd === 'memory' && (sub === 'doctor' || sub === 'malloc-stats')) return true;
-  if (cmd === 'latency' && sub === 'doctor' && argv.length === 2) return true;
-  return false;
-}
 
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 

@@ -27,7 +27,7 @@ const LONG_MAX = 9223372036854775807n;
 const LONG_MIN = -9223372036854775808n;
 
 /** Commands redis-cli prints with its raw formatter even in TTY mode (cliSendCommand). */
-function isRawOutput(argv: string[]): boolean {
+export function isRawOutput(argv: string[]): boolean {
   const n = argv.length;
   const a = (i: number) => (argv[i] ?? '').toLowerCase();
   const cmd = a(0);
