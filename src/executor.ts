@@ -12,6 +12,7 @@ import { lookupCommand, COMMANDS, type CommandSpec } from './commands/table.js';
 import { HANDLERS, unsupportedReply, type Handler } from './commands/registry.js';
 import type { Ctx } from './context.js';
 import { discardTransaction } from './commands/transactions.js';
+import { cstr } from './util/bytes.js';
 
 /** Commands that run (not queue) while the client is in MULTI. */
 const TX_CONTROL = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
@@ -20,9 +21,8 @@ const BUSY_EVAL = 'BUSY Redis is busy running a script. You can only call SCRIPT
 const BUSY_FUNCTION = 'BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.';
 
 /** C's "%.Ns": stops at the first NUL byte and after `max` bytes. */
-function cstr(s: string, max: number): string {
-  const nul = s.indexOf('\0');
-  return (nul >= 0 ? s.slice(0, nul) : s).slice(0, Math.max(0, max));
+function cstrMax(s: string, max: number): string {
+  return cstr(s).slice(0, Math.max(0, max));
 }
 
 /** ASCII-only upper-casing, as C's toupper in the "C" locale. */
@@ -35,11 +35,11 @@ export function unknownCommandError(argv: string[]): string {
   let msg: string;
   const base = COMMANDS.get(argv[0].toLowerCase());
   if (base?.subcommands) {
-    msg = `ERR unknown subcommand '${cstr(argv[1], 128)}'. Try ${asciiUpper(argv[0])} HELP.`;
+    msg = `ERR unknown subcommand '${cstrMax(argv[1], 128)}'. Try ${asciiUpper(argv[0])} HELP.`;
   } else {
     let args = '';
-    for (let i = 1; i < argv.length && args.length < 128; i++) args += `'${cstr(argv[i], 128 - args.length)}' `;
-    msg = `ERR unknown command '${cstr(argv[0], 128)}', with args beginning with: ${args}`;
+    for (let i = 1; i < argv.length && args.length < 128; i++) args += `'${cstrMax(argv[i], 128 - args.length)}' `;
+    msg = `ERR unknown command '${cstrMax(argv[0], 128)}', with args beginning with: ${args}`;
   }
   return msg.replace(/[\r\n]/g, ' ');
 }

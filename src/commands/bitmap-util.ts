@@ -8,14 +8,11 @@ import type { StringValue } from '../keyspace/values.js';
 import { err, E, type Reply } from '../reply.js';
 import { parseLongLong } from '../util/float.js';
 import { rawString } from './string-enc.js';
+import { cstr } from '../util/bytes.js';
+export { cstr };
 
 export const ERR_BIT_OFFSET = 'ERR bit offset is not an integer or out of range';
 
-/** Bytes of a C string argument up to (not including) the first NUL, as strcasecmp/strchr see it. */
-export function cstr(s: string): string {
-  const z = s.indexOf('\0');
-  return z < 0 ? s : s.slice(0, z);
-}
 
 /**
  * A bit offset argument (GETBIT/SETBIT, BITFIELD with `hashBits` > 0 accepting

@@ -11,6 +11,7 @@
  */
 import type { Reply } from '../reply.js';
 import { doubleText, type RespVersion } from './encode.js';
+import { cstr } from '../util/bytes.js';
 
 /** sdscatrepr: quote a byte string, escaping as redis-cli does. */
 export function reprBytes(s: string): string {
@@ -48,11 +49,6 @@ export function reprBytes(s: string): string {
   return out + '"';
 }
 
-/** C strings: printf("%s") and sdscat stop at the first NUL. */
-function cstr(s: string): string {
-  const i = s.indexOf('\0');
-  return i < 0 ? s : s.slice(0, i);
-}
 
 /** The reply as hiredis would hand it to redis-cli for this protocol version. */
 type Wire =

@@ -17,6 +17,7 @@ import { lookupCommand } from '../commands/table.js';
 import { call, arityOk } from '../executor.js';
 import type { ScriptEngine, RunCtx } from './engine.js';
 import { scriptingOf } from './engine.js';
+import { cstr } from '../util/bytes.js';
 
 const { LUA_TNIL, LUA_TNUMBER, LUA_TBOOLEAN, LUA_TSTRING, LUA_TTABLE } = lua;
 
@@ -24,11 +25,6 @@ const { LUA_TNIL, LUA_TNUMBER, LUA_TBOOLEAN, LUA_TSTRING, LUA_TTABLE } = lua;
 export const REDIS_VERSION = '7.0.15';
 export const REDIS_VERSION_NUM = 0x07000f;
 
-/** C string view of a byte string: up to the first NUL (lua_pushstring/sdsnew read it so). */
-function cstr(s: string): string {
-  const z = s.indexOf('\0');
-  return z < 0 ? s : s.slice(0, z);
-}
 
 function trimCRLF(s: string): string {
   let a = 0;

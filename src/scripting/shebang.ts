@@ -4,6 +4,8 @@
  * FUNCTION LOAD payloads (functions.c functionExtractLibMetaData).
  */
 import { splitArgBytes } from '../cli/split.js';
+import { cstr } from '../util/bytes.js';
+export { cstr };
 
 export const SCRIPT_FLAG = {
   NO_WRITES: 1,
@@ -86,8 +88,3 @@ function cIndexOf(s: string, ch: string): number {
   return z >= 0 && z < i ? -1 : i;
 }
 
-/** What %s prints of a byte string: up to the first NUL. */
-export function cstr(s: string): string {
-  const z = s.indexOf('\0');
-  return z < 0 ? s : s.slice(0, z);
-}

@@ -49,3 +49,12 @@ export function fromUint8(u: Uint8Array): string {
 export function cmpBytes(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0; // latin1 chars compare by code unit == byte order
 }
+
+/**
+ * The part of a byte string a C function sees: up to the first NUL. Redis passes
+ * many arguments through printf("%s")/strtod/strcoll, which stop there.
+ */
+export function cstr(s: string): string {
+  const z = s.indexOf('\0');
+  return z < 0 ? s : s.slice(0, z);
+}
