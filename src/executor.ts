@@ -11,7 +11,7 @@ import { err, QUEUED } from './reply.js';
 import { lookupCommand, COMMANDS, type CommandSpec } from './commands/table.js';
 import { HANDLERS, unsupportedReply, type Handler } from './commands/registry.js';
 import type { Ctx } from './context.js';
-import { discardTransaction } from './commands/transactions.js';
+import { discardTransaction } from './commands/transactions/transactions.js';
 import { cstr } from './util/bytes.js';
 
 /** Commands that run (not queue) while the client is in MULTI. */

@@ -9,7 +9,7 @@ import { SeededRandom, type RandomSource } from './random.js';
 import { Config } from './config.js';
 import type { Reply } from './reply.js';
 import { execute } from './executor.js';
-import { touchWatchedKey } from './commands/transactions.js';
+import { touchWatchedKey } from './commands/transactions/transactions.js';
 import { BlockingManager } from './blocking.js';
 import './commands/index.js';
 import { Connection } from './api.js';

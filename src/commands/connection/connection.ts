@@ -1,0 +1,219 @@
+/** Connection commands: PING, ECHO, SELECT, QUIT, RESET, AUTH, HELLO, CLIENT. */
+import { registerAll } from '../registry.js';
+import { PONG, OK, bulk, bulkOrNil, err, int, map, array, status, verbatim, E, type Reply } from '../../reply.js';
+import { parseLongLongNum } from '../../util/float.js';
+import { discardTransaction } from '../transactions/transactions.js';
+import type { Client } from '../../client.js';
+import type { RedSim } from '../../server.js';
+import type { Ctx } from '../../context.js';
+import { subcommandSyntaxError } from '../server/debug.js';
+
+const NO_PASSWORD = 'ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?';
+const WRONGPASS = 'WRONGPASS invalid username-password pair or user is disabled.';
+
+function helloReply(server: RedSim, c: Client): Reply {
+  void server;
+  return map([
+    [bulk('server'), bulk('redis')], [bulk('version'), bulk('7.0.15')], [bulk('proto'), int(c.resp)],
+    [bulk('id'), int(c.id)], [bulk('mode'), bulk('standalone')], [bulk('role'), bulk('master')], [bulk('modules'), array([])],
+  ]);
+}
+
+/** CLIENT NO-EVICT state, kept beside the Client (RESET does not clear it). */
+const noEvict = new WeakSet<Client>();
+
+/** Redis's flag letters, in catClientInfoString's order. */
+function clientFlags(c: Client): string {
+  let f = '';
+  if (c.multi) f += 'x';
+  if (c.blocked) f += 'b';
+  if (c.dirtyCas) f += 'd';
+  if (c.closeAfterReply) f += 'c';
+  if (noEvict.has(c)) f += 'e';
+  return f || 'N';
+}
+
+/**
+ * One CLIENT LIST / CLIENT INFO line, with Redis's fields in Redis's order. Memory
+ * and buffer fields have no meaning here and show what an idle client shows.
+ */
+export function clientLine(server: RedSim, c: Client): string {
+  const nowSec = Math.floor(server.clock.now() / 1000);
+  return `id=${c.id} addr=${c.addr} laddr=${c.laddr} fd=8 name=${c.name} age=${nowSec - Math.floor(c.createdAt / 1000)} ` +
+    `idle=${nowSec - Math.floor(c.lastInteraction / 1000)} flags=${clientFlags(c)} db=${c.db.id} sub=0 psub=0 ssub=0 ` +
+    `multi=${c.multi ? c.queue.length : -1} qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=1024 rbp=0 obl=0 oll=0 omem=0 ` +
+    `tot-mem=0 events=r cmd=${c.lastCommand} user=default redir=-1 resp=${c.resp}`;
+}
+
+const CLIENT_TYPES = ['normal', 'master', 'replica', 'slave', 'pubsub'];
+const NAME_ERR = 'ERR Client names cannot contain spaces, newlines or special characters.';
+
+function validName(n: string): boolean {
+  for (let i = 0; i < n.length; i++) { const ch = n.charCodeAt(i); if (ch < 33 || ch > 126) return false; }
+  return true;
+}
+
+registerAll({
+  ping(ctx, argv) {
+    if (argv.length > 2) return err("ERR wrong number of arguments for 'ping' command");
+    return argv.length === 2 ? bulk(argv[1]) : PONG;
+  },
+  echo(_ctx, argv) { return bulk(argv[1]); },
+  select(ctx, argv) {
+    const n = parseLongLongNum(argv[1]);
+    if (n === null) return err(E.NOT_INT);
+    if (n < 0 || n >= ctx.server.dbs.length) return err(E.DB_INDEX);
+    ctx.client.db = ctx.server.dbs[n];
+    return OK;
+  },
+  quit(ctx) { ctx.client.closeAfterReply = true; return OK; },
+  auth(_ctx, argv) {
+    if (argv.length > 3) return err(E.SYNTAX);
+    if (argv.length === 2) return err(NO_PASSWORD);
+    return argv[1] === 'default' ? OK : err(WRONGPASS);
+  },
+  reset(ctx) {
+    const c = ctx.client;
+    discardTransaction(c);
+    ctx.server.unwatchAll(c);
+    c.db = ctx.server.dbs[0];
+    c.resp = 2;
+    c.name = '';
+    return status('RESET');
+  },
+  hello(ctx, argv) {
+    const c = ctx.client;
+    let ver = c.resp as number;
+    let i = 1;
+    if (argv.length >= 2) {
+      const v = parseLongLongNum(argv[1]);
+      if (v === null) return err('ERR Protocol version is not an integer or out of range');
+      if (v < 2 || v > 3) return err('NOPROTO unsupported protocol version');
+      ver = v;
+      i = 2;
+    }
+    // Options act as they are parsed: a name set before a bad option stays set.
+    for (; i < argv.length; i++) {
+      const opt = argv[i].toLowerCase();
+      const more = argv.length - i - 1;
+      if (opt === 'auth' && more >= 2) {
+        // The only user is "default" with nopass: any password works for it.
+        if (argv[i + 1] !== 'default') return err(WRONGPASS);
+        i += 2;
+      } else if (opt === 'setname' && more >= 1) {
+        const name = argv[++i];
+        if (!validName(name)) return err(NAME_ERR);
+        c.name = name;
+      } else return err(`ERR Syntax error in HELLO option '${argv[i]}'`);
+    }
+    c.resp = ver as 2 | 3;
+    return helloReply(ctx.server, c);
+  },
+  'client|id'(ctx) { return int(ctx.client.id); },
+  'client|getname'(ctx) { return bulkOrNil(ctx.client.name || null); },
+  'client|setname'(ctx, argv) {
+    if (!validName(argv[2])) return err(NAME_ERR);
+    ctx.client.name = argv[2];
+    return OK;
+  },
+  'client|info'(ctx) { return verbatim(clientLine(ctx.server, ctx.client) + '\n'); },
+  'client|list'(ctx, argv) {
+    let clients = [...ctx.server.clients.values()];
+    if (argv.length === 4 && argv[2].toLowerCase() === 'type') {
+      const t = argv[3].toLowerCase();
+      if (!CLIENT_TYPES.includes(t)) return err(`ERR Unknown client type '${argv[3]}'`);
+      if (t !== 'normal') clients = [];
+    } else if (argv.length > 3 && argv[2].toLowerCase() === 'id') {
+      // One line per argument, in argument order; unknown ids are skipped.
+      clients = [];
+      for (const a of argv.slice(3)) {
+        const n = parseLongLongNum(a);
+        if (n === null) return err('ERR Invalid client ID');
+        const c = ctx.server.clients.get(n);
+        if (c) clients.push(c);
+      }
+    } else if (argv.length !== 2) return err(E.SYNTAX);
+    return verbatim(clients.map((c) => clientLine(ctx.server, c) + '\n').join(''));
+  },
+  'client|kill': clientKill,
+  'client|no-evict'(ctx, argv) {
+    const v = argv[2].toLowerCase();
+    if (v === 'on') noEvict.add(ctx.client);
+    else if (v === 'off') noEvict.delete(ctx.client);
+    else return err(E.SYNTAX);
+    return OK;
+  },
+  'client|getredir'() { return int(-1); },
+  'client|unblock'(ctx, argv) {
+    if (argv.length > 4) return subcommandSyntaxError('CLIENT', argv[1]);
+    let asError = false;
+    if (argv.length === 4) {
+      const mode = argv[3].toLowerCase();
+      if (mode !== 'timeout' && mode !== 'error') return err('ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR');
+      asError = mode === 'error';
+    }
+    const id = parseLongLongNum(argv[2]);
+    if (id === null) return err(E.NOT_INT);
+    const target = ctx.server.clients.get(id);
+    if (!target || !target.blocked) return int(0);
+    target.blocked.cancel(asError ? err('UNBLOCKED client unblocked via CLIENT UNBLOCK') : undefined);
+    return int(1);
+  },
+
+});
+
+/** CLIENT KILL, old form (<addr>) and new form (option/value pairs, parsed in order). */
+function clientKill(ctx: Ctx, argv: string[]): Reply {
+  let addr: string | undefined;
+  let laddr: string | undefined;
+  let type: string | undefined;
+  let user: string | undefined;
+  let id = 0;
+  let skipme = true;
+  if (argv.length === 3) {
+    addr = argv[2];
+    skipme = false;
+  } else {
+    for (let i = 2; i < argv.length; i += 2) {
+      const opt = argv[i].toLowerCase();
+      const more = i + 1 < argv.length;
+      const val = argv[i + 1];
+      if (opt === 'id' && more) {
+        const n = parseLongLongNum(val);
+        if (n === null || n < 1) return err('ERR client-id should be greater than 0');
+        id = n;
+      } else if (opt === 'type' && more) {
+        type = val.toLowerCase();
+        if (!CLIENT_TYPES.includes(type)) return err(`ERR Unknown client type '${val}'`);
+      } else if (opt === 'addr' && more) addr = val;
+      else if (opt === 'laddr' && more) laddr = val;
+      else if (opt === 'user' && more) {
+        if (val !== 'default') return err(`ERR No such user '${val}'`);
+        user = val;
+      } else if (opt === 'skipme' && more) {
+        const v = val.toLowerCase();
+        if (v === 'yes') skipme = true;
+        else if (v === 'no') skipme = false;
+        else return err(E.SYNTAX);
+      } else return err(E.SYNTAX);
+    }
+  }
+  const matches = [...ctx.server.clients.values()].filter((c) =>
+    (addr === undefined || c.addr === addr) && (laddr === undefined || c.laddr === laddr) &&
+    (type === undefined || type === 'normal') && (id === 0 || c.id === id) &&
+    (user === undefined || user === 'default') && !(c === ctx.client && skipme));
+  for (const c of matches) {
+    // Killing yourself closes the connection after this reply.
+    if (c === ctx.client) c.closeAfterReply = true;
+    else kill(ctx.server, c);
+  }
+  if (argv.length === 3) return matches.length ? OK : err('ERR No such client');
+  return int(matches.length);
+}
+
+/** Close a client: the front end sees closeAfterReply/closed and drops the connection. */
+function kill(server: RedSim, c: Client): void {
+  c.closeAfterReply = true;
+  server.closeClient(c);
+  (c as Client & { onKill?: () => void }).onKill?.();
+}

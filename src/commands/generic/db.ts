@@ -1,0 +1,162 @@
+/**
+ * Commands that move keys or whole keyspaces: RENAME/RENAMENX, MOVE, COPY, SWAPDB,
+ * FLUSHDB/FLUSHALL, DBSIZE (db.c). WATCH is honoured through the Database mutation
+ * methods and touchAllWatchedKeysInDb.
+ */
+import { registerAll } from '../registry.js';
+import type { Ctx } from '../../context.js';
+import type { Database } from '../../keyspace/db.js';
+import type { RValue } from '../../keyspace/values.js';
+import { OK, ZERO, ONE, int, err, E, type Reply } from '../../reply.js';
+import { parseLongLong } from '../../util/float.js';
+import { touchAllWatchedKeysInDb } from '../transactions/transactions.js';
+import { copyExpire } from './expire.js';
+import { dupString } from '../string/enc.js';
+
+const SAME_OBJECT = 'ERR source and destination objects are the same';
+
+/** getIntFromObjectOrReply without a custom message: a C int (32-bit) or the error reply. */
+function parseInt32(s: string): number | Reply {
+  const v = parseLongLong(s);
+  if (v === null) return err(E.NOT_INT);
+  if (v < -2147483648n || v > 2147483647n) return err('ERR value is out of range, value must between -2147483648 and 2147483647');
+  return Number(v);
+}
+
+/** Deep copy of a value with the same encoding (COPY). */
+export function dupValue(v: RValue): RValue {
+  switch (v.type) {
+    case 'string': return dupString(v);
+    case 'list': return { type: 'list', v: v.v.clone(), enc: v.enc, lru: 0 };
+    case 'hash': return { type: 'hash', v: new Map(v.v), enc: v.enc, lru: 0 };
+    case 'set': return { type: 'set', v: new Set(v.v), enc: v.enc, lru: 0, ...(v.iw ? { iw: v.iw } : {}) };
+    case 'zset': return { type: 'zset', v: v.v.clone(), enc: v.enc, lru: 0 };
+  }
+}
+
+function renameGeneric(ctx: Ctx, argv: string[], nx: boolean): Reply {
+  const [, src, dst] = argv;
+  const db = ctx.db;
+  const o = db.lookupWrite(src);
+  if (!o) return err(E.NO_KEY);
+  if (src === dst) return nx ? ZERO : OK;
+  if (db.lookupWrite(dst)) {
+    if (nx) return ZERO;
+    db.delete(dst);
+  }
+  db.add(dst, o);
+  copyExpire(db, src, db, dst);
+  db.delete(src);
+  return nx ? ONE : OK;
+}
+
+/** Redis's scanDatabaseForReadyKeys: lists/zsets that appeared may serve blocked clients. */
+function signalReadyKeys(ctx: Ctx, db: Database): void {
+  for (const [k, v] of db.data) if (v.type === 'list' || v.type === 'zset') ctx.server.blocking.signalReady(db, k);
+}
+
+/** getFlushCommandFlags: [ASYNC|SYNC]; anything else is a syntax error. */
+function flushArgsOk(argv: string[]): boolean {
+  if (argv.length === 1) return true;
+  if (argv.length !== 2) return false;
+  const a = argv[1].toLowerCase();
+  return a === 'sync' || a === 'async';
+}
+
+function flushDb(db: Database): void {
+  touchAllWatchedKeysInDb(db);
+  db.clear();
+}
+
+type Mutable = { data: Database['data']; expires: Database['expires'] };
+
+registerAll({
+  rename(ctx, argv) { return renameGeneric(ctx, argv, false); },
+  renamenx(ctx, argv) { return renameGeneric(ctx, argv, true); },
+
+  move(ctx, argv) {
+    const key = argv[1];
+    const id = parseInt32(argv[2]);
+    if (typeof id !== 'number') return id;
+    if (id < 0 || id >= ctx.server.dbs.length) return err(E.DB_INDEX);
+    const src = ctx.db;
+    const dst = ctx.server.dbs[id];
+    if (src === dst) return err(SAME_OBJECT);
+    const o = src.lookupWrite(key);
+    if (!o) return ZERO;
+    if (dst.lookupWrite(key)) return ZERO;
+    dst.add(key, o);
+    copyExpire(src, key, dst, key);
+    src.delete(key);
+    return ONE;
+  },
+
+  copy(ctx, argv) {
+    const src = ctx.db;
+    let dst = ctx.db;
+    let replace = false;
+    for (let j = 3; j < argv.length; j++) {
+      const opt = argv[j].toLowerCase();
+      const more = argv.length - j - 1;
+      if (opt === 'replace') replace = true;
+      else if (opt === 'db' && more >= 1) {
+        const id = parseInt32(argv[j + 1]);
+        if (typeof id !== 'number') return id;
+        if (id < 0 || id >= ctx.server.dbs.length) return err(E.DB_INDEX);
+        dst = ctx.server.dbs[id];
+        j++;
+      } else return err(E.SYNTAX);
+    }
+    const [, key, newKey] = argv;
+    if (src === dst && key === newKey) return err(SAME_OBJECT);
+    const o = src.lookupRead(key);
+    if (!o) return ZERO;
+    let del = false;
+    if (dst.lookupWrite(newKey)) {
+      if (!replace) return ZERO;
+      del = true;
+    }
+    const copy = dupValue(o);
+    if (del) dst.delete(newKey);
+    dst.add(newKey, copy);
+    copyExpire(src, key, dst, newKey);
+    return ONE;
+  },
+
+  swapdb(ctx, argv) {
+    const id1 = parseInt32(argv[1]);
+    if (typeof id1 !== 'number') return err('ERR invalid first DB index');
+    const id2 = parseInt32(argv[2]);
+    if (typeof id2 !== 'number') return err('ERR invalid second DB index');
+    const n = ctx.server.dbs.length;
+    if (id1 < 0 || id1 >= n || id2 < 0 || id2 >= n) return err(E.DB_INDEX);
+    if (id1 === id2) return OK;
+    const a = ctx.server.dbs[id1];
+    const b = ctx.server.dbs[id2];
+    touchAllWatchedKeysInDb(a, b);
+    touchAllWatchedKeysInDb(b, a);
+    // Swap the dictionaries, not the Database objects: clients and WATCH entries stay put.
+    const ma = a as unknown as Mutable;
+    const mb = b as unknown as Mutable;
+    const data = ma.data, expires = ma.expires;
+    ma.data = mb.data; ma.expires = mb.expires;
+    mb.data = data; mb.expires = expires;
+    signalReadyKeys(ctx, a);
+    signalReadyKeys(ctx, b);
+    return OK;
+  },
+
+  flushdb(ctx, argv) {
+    if (!flushArgsOk(argv)) return err(E.SYNTAX);
+    flushDb(ctx.db);
+    return OK;
+  },
+
+  flushall(ctx, argv) {
+    if (!flushArgsOk(argv)) return err(E.SYNTAX);
+    for (const db of ctx.server.dbs) flushDb(db);
+    return OK;
+  },
+
+  dbsize(ctx) { return int(ctx.db.size); },
+});
