@@ -172,11 +172,27 @@ export class Connection {
     return encodeReply(r, this.client.resp);
   }
 
-  /** Synchronous call: throws ReplyError on error replies, and Error if the command would block. */
+  /**
+   * Synchronous call: throws ReplyError on error replies. A command that would block
+   * (BLPOP on an empty list, ...) is refused with an Error and leaves nothing behind:
+   * the client is not blocked and nothing changed. A script that yields (runs past
+   * busy-reply-threshold) cannot be refused up front: it goes on running, and the
+   * Error says so.
+   */
   callSync(...args: Arg[]): unknown {
-    const r = this.run(args);
-    if (r instanceof Promise) throw new Error('command blocked: use call() for blocking commands');
-    return unwrap(r, NO_OPTS, this.client.resp);
+    if (this.pending) throw new Error('callSync: an earlier command on this connection is still blocked; await it or use call()');
+    const c = this.client;
+    c.refuseBlocking = true;
+    c.refusedBlock = false;
+    let r: Reply | Promise<Reply>;
+    try { r = this.run(args); } finally { c.refuseBlocking = false; }
+    if (c.refusedBlock) {
+      c.refusedBlock = false;
+      this.pending = null;
+      throw new Error('callSync: the command would block (nothing was done); use call() for blocking commands');
+    }
+    if (r instanceof Promise) throw new Error('callSync: the script is still running (it yielded past busy-reply-threshold); use call()');
+    return unwrap(r, NO_OPTS, c.resp);
   }
 
   close(): void { this.sim.closeClient(this.client); }
