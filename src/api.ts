@@ -9,6 +9,7 @@ import type { Reply } from './reply.js';
 import { fromText, toText, fromBuffer, toBuffer, isAscii } from './util/bytes.js';
 import { encodeReply } from './resp/encode.js';
 import { formatDouble } from './util/float.js';
+import type { ReplyOf } from './reply-types.js';
 
 /** A Redis error reply. `message` is Redis's text, e.g. "ERR syntax error". */
 export class ReplyError extends Error {
@@ -151,7 +152,12 @@ export class Connection {
     this.pending = q;
   }
 
-  /** Run a command; resolves to a JS value, rejects with ReplyError on an error reply. */
+  /**
+   * Run a command; resolves to a JS value (typed per command: see reply-types.ts),
+   * rejects with ReplyError on an error reply.
+   */
+  call<C extends string>(cmd: C, ...args: Arg[]): Promise<ReplyOf<C>>;
+  call(...args: Arg[]): Promise<unknown>;
   call(...args: Arg[]): Promise<unknown> {
     // Not an async function: a synchronous reply settles the promise directly.
     let r: Reply | Promise<Reply>;
@@ -179,6 +185,8 @@ export class Connection {
    * busy-reply-threshold) cannot be refused up front: it goes on running, and the
    * Error says so.
    */
+  callSync<C extends string>(cmd: C, ...args: Arg[]): ReplyOf<C>;
+  callSync(...args: Arg[]): unknown;
   callSync(...args: Arg[]): unknown {
     if (this.pending) throw new Error('callSync: an earlier command on this connection is still blocked; await it or use call()');
     const c = this.client;
