@@ -18,8 +18,6 @@ unsupported(['module|list', 'module|load', 'module|loadex', 'module|unload'], 'm
 unsupported(['latency|doctor', 'latency|graph', 'latency|histogram', 'latency|history', 'latency|latest', 'latency|reset',
   'memory|doctor', 'memory|malloc-stats', 'memory|purge', 'memory|stats', 'memory|usage',
   'slowlog|get', 'slowlog|len', 'slowlog|reset', 'lolwut', 'monitor'], 'server introspection is not simulated');
-unsupported(['publish', 'spublish', 'subscribe', 'ssubscribe', 'psubscribe', 'unsubscribe', 'sunsubscribe', 'punsubscribe',
-  'pubsub|channels', 'pubsub|numpat', 'pubsub|numsub', 'pubsub|shardchannels', 'pubsub|shardnumsub'], 'pub/sub is not implemented yet');
 unsupported(['client|caching', 'client|tracking', 'client|trackinginfo', 'client|pause', 'client|unpause', 'client|reply'],
   'client-side caching, pausing and reply modes are not implemented yet');
 unsupported(['geoadd', 'geodist', 'geohash', 'geopos', 'georadius', 'georadius_ro', 'georadiusbymember',
