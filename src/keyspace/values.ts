@@ -16,7 +16,15 @@ export interface SetValue { type: 'set'; v: Set<string>; enc: 'intset' | 'hashta
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export interface ZSetValue { type: 'zset'; v: import('../types/zset.js').ZSet; enc: 'listpack' | 'skiplist'; lru: number }
 
-export type RValue = StringValue | HashValue | ListValue | SetValue | ZSetValue;
+/**
+ * Bookkeeping every value may carry besides `lru` (ms of last access): `lfu` is
+ * Redis's LFU word, (minutes of last decrement << 8) | counter, kept while an LFU
+ * maxmemory-policy is set (src/keyspace/lfu.ts); `mem` is the size last accounted
+ * for this key in the used_memory estimate (src/keyspace/db.ts MemAccount).
+ */
+export interface ValueMeta { lru: number; lfu?: number; mem?: number }
+
+export type RValue = (StringValue | HashValue | ListValue | SetValue | ZSetValue) & ValueMeta;
 export type RType = RValue['type'];
 
 export function newString(v: string, lru = 0): StringValue { return { type: 'string', v, lru }; }
