@@ -18,47 +18,6 @@ const EVPOOL_SIZE = 16;
 
 interface PoolEntry { idle: number; key: string; dbid: number }
 
-/**
- * Random key sampling over a database's keys. A JS Map has no random access, so
- * the sampler keeps an array snapshot of the keys and refreshes it when the
- * database has drifted from it (keys added or removed since by a quarter, or too
- * many sampled keys already gone). Stale entries are skipped, never returned.
- */
-export class KeySampler {
-  private keys: string[] = [];
-  private built = -1;
-  private ghosts = 0;
-  constructor(private readonly map: () => Map<string, unknown>) {}
-
-  private refresh(): void {
-    const m = this.map();
-    const n = m.size;
-    if (this.built >= 0 && this.ghosts < 64 && Math.abs(n - this.built) * 4 <= Math.max(this.built, 16)) return;
-    this.keys = Array.from(m.keys());
-    this.built = n;
-    this.ghosts = 0;
-  }
-
-  /** Up to `count` distinct-ish keys that currently exist (dictGetSomeKeys). */
-  sample(count: number, rnd: RandomSource): string[] {
-    const m = this.map();
-    if (m.size === 0) return [];
-    this.refresh();
-    const out: string[] = [];
-    let tries = 0;
-    while (out.length < count && tries < count * 10) {
-      tries++;
-      const k = this.keys[rnd.int(this.keys.length)];
-      if (!m.has(k)) { this.ghosts++; if (this.ghosts >= 64) this.refresh(); continue; }
-      out.push(k);
-    }
-    return out;
-  }
-
-  /** One random existing key (dictGetRandomKey), or undefined. */
-  one(rnd: RandomSource): string | undefined { return this.sample(1, rnd)[0]; }
-}
-
 export type Policy = 'noeviction' | 'allkeys-lru' | 'allkeys-lfu' | 'allkeys-random'
   | 'volatile-lru' | 'volatile-lfu' | 'volatile-random' | 'volatile-ttl';
 
@@ -78,17 +37,17 @@ export interface EvictEnv {
 
 export class Evictor {
   private readonly pool: Array<PoolEntry | null> = new Array(EVPOOL_SIZE).fill(null);
-  private readonly samplersAll = new Map<Database, KeySampler>();
-  private readonly samplersVolatile = new Map<Database, KeySampler>();
   private nextDb = 0;
 
   constructor(private readonly env: EvictEnv) {}
 
-  private sampler(db: Database, all: boolean): KeySampler {
-    const m = all ? this.samplersAll : this.samplersVolatile;
-    let s = m.get(db);
-    if (!s) { s = new KeySampler(all ? () => db.data : () => db.expires); m.set(db, s); }
-    return s;
+  /** dictGetSomeKeys: `count` random keys (with repeats) of data or expires, from the database's O(1) sampler. */
+  private sample(db: Database, all: boolean, count: number): string[] {
+    const out: string[] = [];
+    const size = all ? db.data.size : db.expires.size;
+    if (!size) return out;
+    for (let i = 0; i < count; i++) out.push(all ? db.randomKey(this.env.random) : db.randomVolatileKey(this.env.random));
+    return out;
   }
 
   /** True when used memory is over the limit (getMaxmemoryState != C_OK). */
@@ -102,7 +61,7 @@ export class Evictor {
     const env = this.env;
     const policy = env.policy();
     const now = env.now();
-    const keys = this.sampler(db, all).sample(env.samples(), env.random);
+    const keys = this.sample(db, all, env.samples());
     for (const key of keys) {
       const v = db.data.get(key);
       if (!v) continue;
@@ -139,7 +98,7 @@ export class Evictor {
       for (let i = 0; i < n; i++) {
         const j = (++this.nextDb) % n;
         const db = env.dbs[j];
-        const k = this.sampler(db, all).one(env.random);
+        const k = this.sample(db, all, 1)[0];
         if (k !== undefined) return { db, key: k };
       }
       return null;
