@@ -6,12 +6,6 @@ import { unsupported } from './registry.js';
 
 unsupported(['acl|cat', 'acl|deluser', 'acl|dryrun', 'acl|genpass', 'acl|getuser', 'acl|list', 'acl|load', 'acl|log',
   'acl|save', 'acl|setuser', 'acl|users', 'acl|whoami'], 'ACLs are not simulated; every client is the default user');
-unsupported(['cluster|addslots', 'cluster|addslotsrange', 'cluster|bumpepoch', 'cluster|count-failure-reports',
-  'cluster|countkeysinslot', 'cluster|delslots', 'cluster|delslotsrange', 'cluster|failover', 'cluster|flushslots',
-  'cluster|forget', 'cluster|getkeysinslot', 'cluster|info', 'cluster|keyslot', 'cluster|links', 'cluster|meet',
-  'cluster|myid', 'cluster|nodes', 'cluster|replicas', 'cluster|replicate', 'cluster|reset', 'cluster|saveconfig',
-  'cluster|set-config-epoch', 'cluster|setslot', 'cluster|shards', 'cluster|slaves', 'cluster|slots',
-  'asking', 'readonly', 'readwrite'], 'redsim is a standalone server, cluster mode is not simulated');
 unsupported(['psync', 'sync', 'replconf', 'replicaof', 'slaveof', 'role', 'wait', 'failover'], 'replication is not simulated');
 unsupported(['save', 'bgsave', 'bgrewriteaof', 'config|rewrite', 'shutdown', 'migrate', 'restore-asking'], 'there is no persistence or server process to manage');
 unsupported(['module|list', 'module|load', 'module|loadex', 'module|unload'], 'modules cannot be loaded');
@@ -21,8 +15,6 @@ unsupported(['publish', 'spublish', 'subscribe', 'ssubscribe', 'psubscribe', 'un
   'pubsub|channels', 'pubsub|numpat', 'pubsub|numsub', 'pubsub|shardchannels', 'pubsub|shardnumsub'], 'pub/sub is not implemented yet');
 unsupported(['client|caching', 'client|tracking', 'client|trackinginfo', 'client|pause', 'client|unpause', 'client|reply'],
   'client-side caching, pausing and reply modes are not implemented yet');
-unsupported(['geoadd', 'geodist', 'geohash', 'geopos', 'georadius', 'georadius_ro', 'georadiusbymember',
-  'georadiusbymember_ro', 'geosearch', 'geosearchstore'], 'geo commands are not implemented yet');
 unsupported(['xack', 'xadd', 'xautoclaim', 'xclaim', 'xdel', 'xgroup|create', 'xgroup|createconsumer', 'xgroup|delconsumer',
   'xgroup|destroy', 'xgroup|setid', 'xinfo|consumers', 'xinfo|groups', 'xinfo|stream', 'xlen', 'xpending', 'xrange',
   'xread', 'xreadgroup', 'xrevrange', 'xsetid', 'xtrim'], 'streams are not implemented yet');
