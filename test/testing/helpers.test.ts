@@ -4,8 +4,8 @@ import { RedSim, VirtualClock, startServer, redsimMatchers, ReplyError, type Red
 
 expect.extend(redsimMatchers);
 declare module 'vitest' {
-  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
-  interface Assertion<T = unknown> extends RedsimMatchers<T> {}
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-explicit-any
+  interface Assertion<T = any> extends RedsimMatchers<T> {}
 }
 
 const mk = () => {
