@@ -13,6 +13,8 @@ import { touchWatchedKey } from './commands/transactions/transactions.js';
 import { BlockingManager } from './blocking.js';
 import './commands/index.js';
 import { Connection } from './api.js';
+import { AclState } from './acl/state.js';
+import { splitArgBytes } from './cli/split.js';
 
 export interface RedSimOptions {
   clock?: Clock;
@@ -21,6 +23,8 @@ export interface RedSimOptions {
   random?: RandomSource;
   /** CONFIG overrides, e.g. { 'busy-reply-threshold': 100 }. */
   config?: Record<string, string | number>;
+  /** ACL users as the configuration file's `user` lines declare them: ['alice on >pw ~* +@all', ...]. */
+  users?: string[];
 }
 
 export interface Stats {
@@ -80,6 +84,8 @@ export class RedSim {
   readonly startTime: number;
   readonly runId: string;
   readonly blocking: BlockingManager;
+  /** Users, authentication and the ACL LOG. */
+  readonly acl: AclState;
   /** Nesting depth of call(): time is frozen while > 0 (EXEC, scripts). */
   callDepth = 0;
   /** Command time snapshot (ms) taken at the outermost call. */
@@ -112,6 +118,39 @@ export class RedSim {
     const n = this.config.getNumber('databases');
     this.dbs = Array.from({ length: n }, (_, i) => new Database(i, this.hooks));
     this.blocking = new BlockingManager(this);
+    this.acl = new AclState(this);
+    this.initAcl(opts.users ?? []);
+  }
+
+  /**
+   * ACLLoadUsersAtStartup plus requirepass: `user` lines or an aclfile (not
+   * both), then the default user's password. Throws with Redis's reason.
+   */
+  private initAcl(users: string[]): void {
+    const pass = this.config.get('requirepass') ?? '';
+    if (pass !== '') this.acl.updateDefaultPassword(pass);
+    this.config.onSet('requirepass', (v) => this.acl.updateDefaultPassword(v));
+    const file = this.config.get('aclfile') ?? '';
+    if (file !== '' && users.length) {
+      throw new Error('Configuring Redis with users defined in redis.conf and at the same setting an ACL file path is invalid.');
+    }
+    const lines = users.map((l) => {
+      const a = splitArgBytes(l);
+      if (!a) throw new Error(`Unbalanced quotes in user line: ${l}`);
+      return a[0]?.toLowerCase() === 'user' ? a : ['user', ...a];
+    });
+    this.acl.loadConfiguredUsers(lines);
+    if (file !== '') {
+      const e = this.acl.loadFromFile(null);
+      if (e) throw new Error(`Aborting Redis startup because of ACL errors: ${e}`);
+    }
+  }
+
+  /** Drop a connection now (CLIENT KILL, deleted ACL user): the front end closes its socket. */
+  killClient(c: Client): void {
+    c.closeAfterReply = true;
+    this.closeClient(c);
+    (c as Client & { onKill?: () => void }).onKill?.();
   }
 
   /** Run queued Database.compact() calls: only when no command is running. */
@@ -125,6 +164,7 @@ export class RedSim {
 
   createClient(opts: { addr?: string; laddr?: string } = {}): Client {
     const c = new Client(this.nextClientId++, this.dbs[0], this.clock.now(), opts);
+    this.acl.setDefaultAuth(c);
     this.clients.set(c.id, c);
     this.stats.connectionsReceived++;
     return c;

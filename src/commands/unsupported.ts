@@ -4,8 +4,6 @@
  */
 import { unsupported } from './registry.js';
 
-unsupported(['acl|cat', 'acl|deluser', 'acl|dryrun', 'acl|genpass', 'acl|getuser', 'acl|list', 'acl|load', 'acl|log',
-  'acl|save', 'acl|setuser', 'acl|users', 'acl|whoami'], 'ACLs are not simulated; every client is the default user');
 unsupported(['cluster|addslots', 'cluster|addslotsrange', 'cluster|bumpepoch', 'cluster|count-failure-reports',
   'cluster|countkeysinslot', 'cluster|delslots', 'cluster|delslotsrange', 'cluster|failover', 'cluster|flushslots',
   'cluster|forget', 'cluster|getkeysinslot', 'cluster|info', 'cluster|keyslot', 'cluster|links', 'cluster|meet',
