@@ -73,7 +73,7 @@ function jsAt(r: Reply, opts: ToJsOptions, resp: 2 | 3, depth: number): unknown 
       for (const [k, v] of r.v) o[String(jsAt(k, NO_OPTS, resp, depth + 1))] = jsAt(v, opts, resp, depth + 1);
       return o;
     }
-    case 'double': return resp === 2 ? jsAt({ t: 'bulk', v: formatDouble(r.v) }, opts, 2, depth) : r.v;
+    case 'double': return resp === 2 ? jsAt({ t: 'bulk', v: r.s ?? formatDouble(r.v) }, opts, 2, depth) : r.s === undefined ? r.v : Number(r.s);
     case 'bool': return resp === 2 ? (r.v ? 1 : 0) : r.v;
     case 'bignum': return resp === 2 ? r.v : BigInt(r.v);
   }

@@ -15,7 +15,7 @@ export type Reply =
   | { t: 'array'; v: Reply[] }          // *N
   | { t: 'map'; v: Array<[Reply, Reply]> } // RESP3 %N, RESP2 flat array of 2N
   | { t: 'set'; v: Reply[] }            // RESP3 ~N, RESP2 array
-  | { t: 'double'; v: number }          // RESP3 ,1.5  RESP2 bulk string (formatted as Redis does)
+  | { t: 'double'; v: number; s?: string } // RESP3 ,1.5  RESP2 bulk string: s, or v as Redis formats doubles
   | { t: 'bool'; v: boolean }           // RESP3 #t/#f, RESP2 :1/:0
   | { t: 'verbatim'; fmt: string; v: string } // RESP3 =, RESP2 bulk
   | { t: 'bignum'; v: string }          // RESP3 (, RESP2 bulk

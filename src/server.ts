@@ -208,11 +208,49 @@ export class RedSim {
     const tick = () => {
       this.activeExpireTimer = this.clock.setTimer(1000 / Math.max(1, this.config.getNumber('hz')), tick);
       if (this.busy || this.ext.activeExpireDisabled) return;
-      for (const db of this.dbs) db.activeExpire(1000);
+      this.activeExpireCycle();
       this.blocking.serveReady();
       this.compactDatabases();
     };
     this.activeExpireTimer = this.clock.setTimer(100, tick);
+  }
+
+  /** Next database the active expire cycle visits, and whether the last cycle ran out of time. */
+  private expireDb = 0;
+  private expireTimeLimitExit = false;
+
+  /**
+   * Redis's activeExpireCycle (slow cycle, run hz times a second): per database,
+   * loops of ACTIVE_EXPIRE_CYCLE_KEYS_PER_LOOP sampled volatile keys, repeated while
+   * more than the acceptable stale percentage of a sample had expired, within a
+   * CPU-time budget per cycle; all scaled by active-expire-effort. Time comes from
+   * the injectable clock (a virtual clock never runs out of budget, so replays
+   * stay deterministic). An idle server with many volatile keys does O(dbs * 20).
+   */
+  activeExpireCycle(): void {
+    const effort = this.config.getNumber('active-expire-effort') - 1;
+    const keysPerLoop = 20 + 5 * effort;
+    const acceptableStale = 10 - effort;
+    const hz = Math.max(1, this.config.getNumber('hz'));
+    const timeLimitUs = Math.max(1, Math.floor(((25 + 2 * effort) * 1_000_000) / hz / 100));
+    const n = this.dbs.length;
+    const dbsPerCall = this.expireTimeLimitExit ? n : Math.min(16, n);
+    this.expireTimeLimitExit = false;
+    const start = this.clock.nowUs();
+    let iteration = 0;
+    for (let j = 0; j < dbsPerCall && !this.expireTimeLimitExit; j++) {
+      const db = this.dbs[this.expireDb++ % n];
+      let sampled: number, expired: number;
+      do {
+        iteration++;
+        if (db.expires.size === 0) break;
+        ({ sampled, expired } = db.activeExpireLoop(keysPerLoop));
+        if ((iteration & 0xf) === 0 && this.clock.nowUs() - start > timeLimitUs) {
+          this.expireTimeLimitExit = true;
+          break;
+        }
+      } while (sampled === 0 || Math.floor((expired * 100) / sampled) > acceptableStale);
+    }
   }
 
   stop(): void {

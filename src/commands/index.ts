@@ -9,6 +9,7 @@ import './hash/hash.js';
 import './list/list.js';
 import './set/set.js';
 import './zset/index.js';
+import './geo/index.js';
 import './sort/sort.js';
 import './bitmap/bitmap.js';
 import './hyperloglog/hyperloglog.js';

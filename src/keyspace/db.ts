@@ -3,6 +3,8 @@
  * blocked clients and stats can never miss a write ("one mutation path").
  */
 import type { RValue, RType } from './values.js';
+import { IndexedMap, randomKeyOf, scanIndexed } from '../types/indexed.js';
+import type { RandomSource } from '../random.js';
 
 export interface KeyspaceHooks {
   /** Current command time in ms (frozen during EXEC and scripts). */
@@ -23,8 +25,10 @@ export interface KeyspaceHooks {
 }
 
 export class Database {
-  readonly data = new Map<string, RValue>();
-  readonly expires = new Map<string, number>();
+  /** The keyspace. Indexed: SCAN cursors and random keys cost O(1) per key (src/types/indexed.ts). */
+  readonly data = new IndexedMap<RValue>();
+  /** Volatile keys -> absolute expire time (ms). Indexed: the active expire cycle scans it. */
+  readonly expires = new IndexedMap<number>();
   /** WATCH registrations: key -> watchers (see src/commands/transactions.ts). */
   readonly watched = new Map<string, Set<WatchEntry>>();
 
@@ -59,14 +63,22 @@ export class Database {
   compact(): void {
     this.compactQueued = false;
     this.churn.clear();
-    for (const m of [this.data, this.expires] as Map<string, unknown>[]) {
-      const entries = [...m];
-      m.clear();
-      for (const [k, v] of entries) m.set(k, v);
-    }
+    this.data.rebuild();
+    this.expires.rebuild();
   }
 
   get size(): number { return this.data.size; }
+
+  /**
+   * Random-key sampling API (RANDOMKEY; eviction's pool sampling): a uniformly random
+   * key of `data`, in O(1) whatever the writes in between, from the given (seeded)
+   * source. The key may be logically expired: the caller decides (expireIfNeeded).
+   * The database must not be empty. randomVolatileKey does the same over `expires`.
+   */
+  randomKey(rnd: RandomSource): string { return randomKeyOf(this.data, rnd); }
+
+  /** A uniformly random key that has a TTL (volatile-* eviction); `expires` must not be empty. */
+  randomVolatileKey(rnd: RandomSource): string { return randomKeyOf(this.expires, rnd); }
 
   /** Is the key logically expired now (without deleting it)? */
   isExpired(key: string): boolean {
@@ -191,15 +203,25 @@ export class Database {
   /** Remove everything (FLUSHDB). The caller handles WATCH signalling (touchAllWatchedKeysInDb). */
   clear(): void { this.data.clear(); this.expires.clear(); this.churn.clear(); }
 
-  /** Delete every expired key (used by the active expire cycle); returns how many. */
-  activeExpire(limit = Infinity): number {
+  /** Where the active expire cycle continues in `expires` (Redis's db->expires_cursor). */
+  private expiresCursor = 0n;
+
+  /**
+   * One sampling loop of Redis's activeExpireCycle: check the next `num` volatile keys
+   * (continuing where the last loop stopped, wrapping around) and delete the expired
+   * ones through the usual path (expireNow). O(num), whatever the database size.
+   */
+  activeExpireLoop(num: number): { sampled: number; expired: number } {
+    if (this.expires.size === 0) return { sampled: 0, expired: 0 };
     const now = this.hooks.now();
-    let n = 0;
-    for (const [key, when] of this.expires) {
-      if (n >= limit) break;
-      if (now > when) { this.expireIfNeeded(key); n++; }
+    const page = scanIndexed(this.expires, this.expiresCursor, num);
+    this.expiresCursor = BigInt(page.cursor);
+    let expired = 0;
+    for (const k of page.items) {
+      const when = this.expires.get(k);
+      if (when !== undefined && now > when) { this.expireNow(k); expired++; }
     }
-    return n;
+    return { sampled: page.items.length, expired };
   }
 }
 

@@ -68,9 +68,12 @@ function aggHdr(prefix: string, n: number): string {
   return prefix + n + CRLF;
 }
 
-/** Text Redis uses for a double: %.17g, with inf/-inf spelled explicitly. */
-export function doubleText(d: number): string {
-  return formatDouble(d);
+/**
+ * Text Redis uses for a double: %.17g, with inf/-inf spelled explicitly, unless the
+ * reply carries its own text `s` (geo coordinates are printed with "%.17Lf").
+ */
+export function doubleText(d: number, s?: string): string {
+  return s ?? formatDouble(d);
 }
 
 /** Verbatim format tag: exactly three chars, space padded (addReplyVerbatim). */
@@ -135,7 +138,7 @@ function enc(r: Reply, resp: RespVersion, depth: number): string {
       return s;
     }
     case 'double': {
-      const txt = doubleText(r.v);
+      const txt = doubleText(r.v, r.s);
       return resp === 2 ? bulkStr(txt) : ',' + txt + CRLF;
     }
     case 'bool':

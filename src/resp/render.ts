@@ -90,7 +90,7 @@ function leafWire(r: Reply, resp: RespVersion): Wire {
     case 'bulk':
       return { k: 'string', s: r.v };
     case 'double':
-      return resp === 2 ? { k: 'string', s: doubleText(r.v) } : { k: 'double', s: doubleText(r.v) };
+      return resp === 2 ? { k: 'string', s: doubleText(r.v, r.s) } : { k: 'double', s: doubleText(r.v, r.s) };
     case 'bool':
       return resp === 2 ? { k: 'integer', n: r.v ? 1 : 0 } : { k: 'bool', b: r.v };
     case 'verbatim':

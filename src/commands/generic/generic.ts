@@ -175,11 +175,7 @@ registerAll({
     const db = ctx.db;
     for (;;) {
       if (db.data.size === 0) return NIL;
-      // Picking by index keeps the choice a function of the seeded random source.
-      const i = ctx.server.random.int(db.data.size);
-      let k = '';
-      let n = 0;
-      for (const key of db.data.keys()) { if (n++ === i) { k = key; break; } }
+      const k = db.randomKey(ctx.server.random);
       if (db.expires.has(k) && db.expireIfNeeded(k)) continue;
       return bulk(k);
     }
