@@ -101,20 +101,13 @@ export class Config {
     return n;
   }
   getBool(name: string): boolean { return this.get(name) === 'yes'; }
-  /** Set without validation (validation lives in validate()); runs the parameter's apply hook. */
+  /** Set without validation (validation lives in validate()). */
   setRaw(name: string, value: string): void {
     const c = this.canonical(name);
-    if (!c) return;
-    this.values.set(c, value);
-    this.numCache.clear();
-    this.listeners.get(c)?.(value);
+    if (c) { this.values.set(c, value); this.numCache.clear(); this.onChange?.(c); }
   }
-
-  /** Run `fn` whenever the parameter is set (Redis's apply functions, e.g. requirepass -> the default user). */
-  onSet(name: string, fn: (value: string) => void): void {
-    const c = this.canonical(name);
-    if (c) this.listeners.set(c, fn);
-  }
+  /** Called with the canonical name after a parameter changes (the server re-reads what it caches). */
+  onChange?: (name: string) => void;
 
   /** Every parameter with its value, plus aliases (CONFIG GET matches both names). */
   entries(): Array<[string, string]> {

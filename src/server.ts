@@ -15,6 +15,9 @@ import './commands/index.js';
 import { Connection } from './api.js';
 import { AclState } from './acl/state.js';
 import { splitArgBytes } from './cli/split.js';
+import { Evictor, type Policy } from './keyspace/evict.js';
+import type { MemAccount } from './keyspace/db.js';
+import { trackedUsedMemory } from './keyspace/memory.js';
 
 export interface RedSimOptions {
   clock?: Clock;
@@ -35,6 +38,7 @@ export interface Stats {
   connectionsReceived: number;
   rejectedCalls: number;
   failedCalls: number;
+  evictedKeys: number;
   /** Per-command call counts (INFO commandstats). */
   calls: CallStats;
 }
@@ -79,7 +83,7 @@ export class RedSim {
   readonly clients = new Map<number, Client>();
   readonly stats: Stats = {
     keyspaceHits: 0, keyspaceMisses: 0, expiredKeys: 0, commandsProcessed: 0,
-    connectionsReceived: 0, rejectedCalls: 0, failedCalls: 0, calls: new CallStats(),
+    connectionsReceived: 0, rejectedCalls: 0, failedCalls: 0, evictedKeys: 0, calls: new CallStats(),
   };
   readonly startTime: number;
   readonly runId: string;
@@ -96,6 +100,13 @@ export class RedSim {
   busy: null | { kind: 'eval' | 'function'; timedOut: boolean } = null;
   /** Extension slots for subsystems (scripting engine, function libraries, ...). */
   readonly ext: Record<string, unknown> = {};
+  /** The used_memory estimate's dataset account (src/keyspace/memory.ts). */
+  readonly mem: MemAccount = { on: false, bytes: 0, listFill: -2 };
+  readonly evictor: Evictor;
+  /** The OOM state found before the current command (Redis's pre_command_oom_state), read by scripts. */
+  preCommandOom = false;
+  /** Hook for the `evicted` keyspace notification (set by the notifications module when present). */
+  onEvicted: ((db: Database, key: string) => void) | null = null;
   private nextClientId = 1;
   private activeExpireTimer: unknown = null;
   private readonly hooks: KeyspaceHooks;
@@ -114,12 +125,29 @@ export class RedSim {
       onExpired: () => {},
       compactDue: (db) => { server.compactQueue.push(db); },
       stats: this.stats,
+      lfu: null,
+      mem: this.mem,
     };
+    this.config.onChange = (name) => this.configChanged(name);
+    this.configChanged('maxmemory-policy');
+    this.configChanged('list-max-listpack-size');
     const n = this.config.getNumber('databases');
     this.dbs = Array.from({ length: n }, (_, i) => new Database(i, this.hooks));
     this.blocking = new BlockingManager(this);
     this.acl = new AclState(this);
     this.initAcl(opts.users ?? []);
+    this.evictor = new Evictor({
+      dbs: this.dbs,
+      random: this.random,
+      now: () => server.now(),
+      policy: () => server.config.get('maxmemory-policy') as Policy,
+      samples: () => server.config.getNumber('maxmemory-samples'),
+      lfuDecayTime: () => server.config.getNumber('lfu-decay-time'),
+      usedMemory: () => server.usedMemory(),
+      maxmemory: () => server.config.getNumber('maxmemory'),
+      onEvicted: (db, key) => { server.stats.evictedKeys++; server.onEvicted?.(db, key); },
+    });
+    if (this.config.getNumber('maxmemory') > 0) this.usedMemory();
   }
 
   /**
@@ -129,7 +157,6 @@ export class RedSim {
   private initAcl(users: string[]): void {
     const pass = this.config.get('requirepass') ?? '';
     if (pass !== '') this.acl.updateDefaultPassword(pass);
-    this.config.onSet('requirepass', (v) => this.acl.updateDefaultPassword(v));
     const file = this.config.get('aclfile') ?? '';
     if (file !== '' && users.length) {
       throw new Error('Configuring Redis with users defined in redis.conf and at the same setting an ACL file path is invalid.');
@@ -151,6 +178,36 @@ export class RedSim {
     c.closeAfterReply = true;
     this.closeClient(c);
     (c as Client & { onKill?: () => void }).onKill?.();
+  }
+
+  /** Re-read the parameters the keyspace caches; requirepass becomes the default user's password. */
+  private configChanged(name: string): void {
+    const cfg = this.config;
+    if (name === 'maxmemory-policy' || name === 'lfu-log-factor' || name === 'lfu-decay-time') {
+      this.hooks.lfu = (cfg.get('maxmemory-policy') ?? '').includes('lfu')
+        ? { logFactor: cfg.getNumber('lfu-log-factor'), decayTime: cfg.getNumber('lfu-decay-time'), random: this.random }
+        : null;
+      this.evictor?.reset();
+    } else if (name === 'list-max-listpack-size') {
+      this.mem.listFill = cfg.getNumber('list-max-listpack-size');
+    } else if (name === 'maxmemory' && cfg.getNumber('maxmemory') > 0) {
+      this.usedMemory();
+    } else if (name === 'requirepass') {
+      this.acl.updateDefaultPassword(cfg.get('requirepass') ?? '');
+    }
+  }
+
+  /**
+   * The used_memory estimate (bytes), see src/keyspace/memory.ts. The first call
+   * switches on per-key bookkeeping, which from then on follows every write.
+   */
+  usedMemory(): number {
+    if (!this.mem.on) {
+      this.mem.on = true;
+      this.mem.bytes = 0;
+      for (const db of this.dbs) db.accountAll();
+    }
+    return trackedUsedMemory(this);
   }
 
   /** Run queued Database.compact() calls: only when no command is running. */

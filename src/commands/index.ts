@@ -10,6 +10,7 @@ import './list/list.js';
 import './set/set.js';
 import './zset/index.js';
 import './geo/index.js';
+import './cluster/cluster.js';
 import './sort/sort.js';
 import './bitmap/bitmap.js';
 import './hyperloglog/hyperloglog.js';
