@@ -15,6 +15,7 @@ import './commands/index.js';
 import { Connection } from './api.js';
 import { AclState } from './acl/state.js';
 import { splitArgBytes } from './cli/split.js';
+import { PubSub } from './pubsub/pubsub.js';
 import { Evictor, type Policy } from './keyspace/evict.js';
 import type { MemAccount } from './keyspace/db.js';
 import { trackedUsedMemory } from './keyspace/memory.js';
@@ -90,6 +91,8 @@ export class RedSim {
   readonly blocking: BlockingManager;
   /** Users, authentication and the ACL LOG. */
   readonly acl: AclState;
+  /** Pub/sub channels and patterns (src/pubsub/). */
+  readonly pubsub = new PubSub();
   /** Nesting depth of call(): time is frozen while > 0 (EXEC, scripts). */
   callDepth = 0;
   /** Command time snapshot (ms) taken at the outermost call. */
@@ -238,6 +241,7 @@ export class RedSim {
     c.closed = true;
     this.blocking.cancel(c);
     this.unwatchAll(c);
+    this.pubsub.dropClient(c);
     this.clients.delete(c.id);
   }
 

@@ -114,15 +114,11 @@ export class AclState {
       if (!s.channels.every((c) => upcoming.includes(c))) { match = false; break; }
     }
     if (match) return;
-    const subs = this.server.ext.pubsubSubscriptions as ((c: Client) => { channels: string[]; patterns: string[]; shardChannels: string[] } | null) | undefined;
-    if (!subs) return;
     const inList = (ch: string, pattern: boolean) => upcoming.some((p) => (pattern ? p === ch : globMatch(p, ch)));
     for (const c of [...this.server.clients.values()]) {
-      if (c.user !== original) continue;
-      const s = subs(c);
-      if (!s) continue;
-      const kill = s.patterns.some((p) => !inList(p, true)) || s.channels.some((ch) => !inList(ch, false)) ||
-        s.shardChannels.some((ch) => !inList(ch, false));
+      if (c.user !== original || !c.pubsubMode) continue;
+      const kill = [...c.subPatterns].some((p) => !inList(p, true)) || [...c.subChannels].some((ch) => !inList(ch, false)) ||
+        [...c.subShard].some((ch) => !inList(ch, false));
       if (kill) this.server.killClient(c);
     }
   }
