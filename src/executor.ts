@@ -14,6 +14,7 @@ import type { Ctx } from './context.js';
 import { discardTransaction } from './commands/transactions/transactions.js';
 import { cstr } from './util/bytes.js';
 import { checkCommand, nopermMessage, unrestricted } from './acl/check.js';
+import { isControlCommand, runControlCommand } from './control.js';
 
 /** Commands that run (not queue) while the client is in MULTI. */
 const TX_CONTROL = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
@@ -86,7 +87,10 @@ export function execute(server: RedSim, client: Client, argv: string[]): Reply |
   const spec = lookupCommand(argv);
   // Like c->lastcmd: set at lookup, even when the command is then rejected.
   client.lastCommand = spec ? spec.fullname : 'NULL';
-  if (!spec) return reject(server, client, unknownCommandError(argv));
+  if (!spec) {
+    if (server.controlCommands && isControlCommand(argv[0])) return runControlCommand(server, argv);
+    return reject(server, client, unknownCommandError(argv));
+  }
   if (!arityOk(spec, argv.length)) return reject(server, client, `ERR wrong number of arguments for '${spec.fullname}' command`, spec);
   if (spec.name === 'debug' && !spec.parent && !debugAllowed(server, client)) return reject(server, client, DEBUG_DENIED, spec);
   if (!client.authenticated && !spec.flags.has('no_auth') && server.acl.authRequired(client)) {
