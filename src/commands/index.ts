@@ -11,6 +11,7 @@ import './zset/index.js';
 import './sort/sort.js';
 import './bitmap/bitmap.js';
 import './hyperloglog/hyperloglog.js';
+import './stream/index.js';
 import './scripting/scripting.js';
 import './scripting/functions.js';
 import './unsupported.js';

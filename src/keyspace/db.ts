@@ -84,6 +84,7 @@ export class Database {
   }
 
   private expireNow(key: string): boolean {
+    if (this.data.get(key)?.type === 'stream') this.hooks.signalReady(this, key);
     this.data.delete(key);
     this.expires.delete(key);
     this.noteDelete(key);
@@ -129,7 +130,7 @@ export class Database {
   add(key: string, val: RValue): void {
     val.lru = this.hooks.now();
     this.data.set(key, val);
-    if (val.type === 'list' || val.type === 'zset') this.hooks.signalReady(this, key);
+    if (val.type === 'list' || val.type === 'zset' || val.type === 'stream') this.hooks.signalReady(this, key);
     this.hooks.signalModified(this, key);
   }
 
@@ -150,7 +151,9 @@ export class Database {
    */
   set(key: string, val: RValue, keepTtl = false): void {
     // Only a new list/zset key can wake blocked clients: skip the lookup for others.
-    const ready = (val.type === 'list' || val.type === 'zset') && !this.data.has(key);
+    // A stream overwritten wakes its XREADGROUP clients (dbOverwrite), so they can fail.
+    const old = this.data.get(key);
+    const ready = old ? old.type === 'stream' : val.type === 'list' || val.type === 'zset' || val.type === 'stream';
     val.lru = this.hooks.now();
     this.data.set(key, val);
     if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
@@ -164,7 +167,11 @@ export class Database {
   /** Delete a key. Returns true if it existed. Signals the modification. */
   delete(key: string): boolean {
     this.expireIfNeeded(key);
-    if (!this.data.delete(key)) return false;
+    const old = this.data.get(key);
+    if (!old) return false;
+    this.data.delete(key);
+    // dbGenericDelete: clients blocked in XREADGROUP on a deleted stream get an error.
+    if (old.type === 'stream') this.hooks.signalReady(this, key);
     this.expires.delete(key);
     this.noteDelete(key);
     this.hooks.signalModified(this, key);
@@ -173,7 +180,8 @@ export class Database {
 
   /** Delete the key if its collection value became empty (Redis deletes empty collections). */
   deleteIfEmpty(key: string, val: RValue): boolean {
-    const n = val.type === 'string' ? 1 : val.type === 'list' ? val.v.length
+    // An empty stream is a value of its own: Redis keeps it.
+    const n = val.type === 'string' || val.type === 'stream' ? 1 : val.type === 'list' ? val.v.length
       : val.type === 'zset' ? (val.v.size ?? val.v.length) : val.v.size;
     if (n === 0) { this.data.delete(key); this.expires.delete(key); this.noteDelete(key); return true; }
     return false;

@@ -16,7 +16,9 @@ export interface SetValue { type: 'set'; v: Set<string>; enc: 'intset' | 'hashta
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export interface ZSetValue { type: 'zset'; v: import('../types/zset.js').ZSet; enc: 'listpack' | 'skiplist'; lru: number }
 
-export type RValue = StringValue | HashValue | ListValue | SetValue | ZSetValue;
+export interface StreamValue { type: 'stream'; v: import('../types/stream.js').Stream; enc: 'stream'; lru: number }
+
+export type RValue = StringValue | HashValue | ListValue | SetValue | ZSetValue | StreamValue;
 export type RType = RValue['type'];
 
 export function newString(v: string, lru = 0): StringValue { return { type: 'string', v, lru }; }
