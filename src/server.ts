@@ -13,6 +13,7 @@ import { touchWatchedKey } from './commands/transactions/transactions.js';
 import { BlockingManager } from './blocking.js';
 import './commands/index.js';
 import { Connection } from './api.js';
+import { PubSub } from './pubsub/pubsub.js';
 import { Evictor, type Policy } from './keyspace/evict.js';
 import { SlowLog } from './introspection/slowlog.js';
 import { LatencyMonitor, Histogram } from './introspection/latency.js';
@@ -91,6 +92,8 @@ export class RedSim {
   readonly startTime: number;
   readonly runId: string;
   readonly blocking: BlockingManager;
+  /** Pub/sub channels and patterns (src/pubsub/). */
+  readonly pubsub = new PubSub();
   /** Nesting depth of call(): time is frozen while > 0 (EXEC, scripts). */
   callDepth = 0;
   /** Command time snapshot (ms) taken at the outermost call. */
@@ -241,6 +244,7 @@ export class RedSim {
     c.closed = true;
     this.blocking.cancel(c);
     this.unwatchAll(c);
+    this.pubsub.dropClient(c);
     this.clients.delete(c.id);
   }
 

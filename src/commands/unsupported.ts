@@ -10,8 +10,6 @@ unsupported(['psync', 'sync', 'replconf', 'replicaof', 'slaveof', 'role', 'wait'
 unsupported(['save', 'bgsave', 'bgrewriteaof', 'config|rewrite', 'shutdown', 'migrate', 'restore-asking'], 'there is no persistence or server process to manage');
 unsupported(['module|list', 'module|load', 'module|loadex', 'module|unload'], 'modules cannot be loaded');
 unsupported(['monitor'], 'server introspection is not simulated');
-unsupported(['publish', 'spublish', 'subscribe', 'ssubscribe', 'psubscribe', 'unsubscribe', 'sunsubscribe', 'punsubscribe',
-  'pubsub|channels', 'pubsub|numpat', 'pubsub|numsub', 'pubsub|shardchannels', 'pubsub|shardnumsub'], 'pub/sub is not implemented yet');
 unsupported(['client|caching', 'client|tracking', 'client|trackinginfo', 'client|pause', 'client|unpause', 'client|reply'],
   'client-side caching, pausing and reply modes are not implemented yet');
 unsupported(['xack', 'xadd', 'xautoclaim', 'xclaim', 'xdel', 'xgroup|create', 'xgroup|createconsumer', 'xgroup|delconsumer',
