@@ -1,6 +1,7 @@
 /** Per-connection state, as Redis's `client` struct keeps it. */
 import type { Database, WatchEntry } from './keyspace/db.js';
 import type { CommandSpec } from './commands/table.js';
+import type { User } from './acl/user.js';
 
 export interface QueuedCommand { spec: CommandSpec; argv: string[] }
 
@@ -20,6 +21,9 @@ export class Client {
   closeAfterReply = false;
   /** Blocked on keys (BLPOP...): the unblock/cancel hook. */
   blocked: { cancel: (r?: import('./reply.js').Reply) => void } | null = null;
+  /** Set during the in-process callSync: a command that would block is refused instead (refusedBlock records it). */
+  refuseBlocking = false;
+  refusedBlock = false;
   readonly createdAt: number;
   lastInteraction: number;
   lastCommand = 'NULL';
@@ -27,7 +31,22 @@ export class Client {
   addr: string;
   laddr: string;
   kind: 'normal' | 'script' = 'normal';
+  /** The ACL user (set by the server on creation; a script client runs as its caller's user). */
+  user!: User;
+  /** AUTH/HELLO succeeded, or the default user needed no password when the client connected. */
+  authenticated = false;
   closed = false;
+  /**
+   * Push sink: out-of-band frames (pub/sub messages, invalidations, MONITOR lines) are
+   * handed here in output order. Each front end (src/net/server.ts, src/api.ts) attaches one.
+   */
+  deliver: ((frame: import('./reply.js').Reply) => void) | null = null;
+  /** Pub/sub subscriptions (src/pubsub/), in subscription order. */
+  subChannels = new Set<string>();
+  subPatterns = new Set<string>();
+  subShard = new Set<string>();
+  /** Redis's CLIENT_PUBSUB: set by (P|S)SUBSCRIBE, cleared when nothing is left. */
+  pubsubMode = false;
 
   constructor(public readonly id: number, db: Database, now: number, opts: { addr?: string; laddr?: string } = {}) {
     this.db = db;

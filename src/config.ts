@@ -51,6 +51,10 @@ export const PARAMS: ParamDef[] = [
   { name: 'enable-debug-command', kind: 'enum', values: ['no', 'yes', 'local'], immutable: true },
   { name: 'port', kind: 'int', min: 0, max: 65535 },
   { name: 'notify-keyspace-events', kind: 'string' },
+  { name: 'requirepass', kind: 'string' },
+  { name: 'aclfile', kind: 'string', immutable: true },
+  { name: 'acllog-max-len', kind: 'int', min: 0, max: Number(LONG_MAX), unsigned: true },
+  { name: 'acl-pubsub-default', kind: 'enum', values: ['allchannels', 'resetchannels'] },
 ];
 
 const require = createRequire(import.meta.url);
@@ -65,6 +69,7 @@ export class Config {
   private readonly defs = new Map<string, ParamDef>();
   /** alias -> canonical name */
   private readonly aliases = new Map<string, string>();
+  private readonly listeners = new Map<string, (value: string) => void>();
 
   constructor(overrides: Record<string, string | number> = {}) {
     for (const p of PARAMS) {
@@ -97,7 +102,12 @@ export class Config {
   }
   getBool(name: string): boolean { return this.get(name) === 'yes'; }
   /** Set without validation (validation lives in validate()). */
-  setRaw(name: string, value: string): void { const c = this.canonical(name); if (c) { this.values.set(c, value); this.numCache.clear(); } }
+  setRaw(name: string, value: string): void {
+    const c = this.canonical(name);
+    if (c) { this.values.set(c, value); this.numCache.clear(); this.onChange?.(c); }
+  }
+  /** Called with the canonical name after a parameter changes (the server re-reads what it caches). */
+  onChange?: (name: string) => void;
 
   /** Every parameter with its value, plus aliases (CONFIG GET matches both names). */
   entries(): Array<[string, string]> {

@@ -13,6 +13,17 @@ import { touchWatchedKey } from './commands/transactions/transactions.js';
 import { BlockingManager } from './blocking.js';
 import './commands/index.js';
 import { Connection } from './api.js';
+import { AclState } from './acl/state.js';
+import { splitArgBytes } from './cli/split.js';
+import { takeSnapshot, restoreSnapshot, type Snapshot } from './testing/snapshot.js';
+import { keysOf, dumpKeyspace, type KeyInfo } from './testing/inspect.js';
+import { PubSub } from './pubsub/pubsub.js';
+import { Evictor, type Policy } from './keyspace/evict.js';
+import { SlowLog } from './introspection/slowlog.js';
+import { LatencyMonitor, Histogram } from './introspection/latency.js';
+import type { CommandSpec } from './commands/table.js';
+import type { MemAccount } from './keyspace/db.js';
+import { trackedUsedMemory } from './keyspace/memory.js';
 
 export interface RedSimOptions {
   clock?: Clock;
@@ -21,6 +32,10 @@ export interface RedSimOptions {
   random?: RandomSource;
   /** CONFIG overrides, e.g. { 'busy-reply-threshold': 100 }. */
   config?: Record<string, string | number>;
+  /** ACL users as the configuration file's `user` lines declare them: ['alice on >pw ~* +@all', ...]. */
+  users?: string[];
+  /** Accept the REDSIM.* control commands (src/control.ts), e.g. REDSIM.CLOCK ADVANCE over a socket. */
+  controlCommands?: boolean;
 }
 
 export interface Stats {
@@ -31,11 +46,16 @@ export interface Stats {
   connectionsReceived: number;
   rejectedCalls: number;
   failedCalls: number;
+  evictedKeys: number;
   /** Per-command call counts (INFO commandstats). */
   calls: CallStats;
 }
 
-export interface CallStat { calls: number; usec: number; rejected: number; failed: number }
+export interface CallStat {
+  calls: number; usec: number; rejected: number; failed: number;
+  /** Latency histogram (latency-tracking), created on the first recorded call. */
+  hist?: Histogram;
+}
 
 /**
  * Per-command stats by full name (INFO commandstats reads it as a Map). The executor
@@ -75,11 +95,15 @@ export class RedSim {
   readonly clients = new Map<number, Client>();
   readonly stats: Stats = {
     keyspaceHits: 0, keyspaceMisses: 0, expiredKeys: 0, commandsProcessed: 0,
-    connectionsReceived: 0, rejectedCalls: 0, failedCalls: 0, calls: new CallStats(),
+    connectionsReceived: 0, rejectedCalls: 0, failedCalls: 0, evictedKeys: 0, calls: new CallStats(),
   };
   readonly startTime: number;
   readonly runId: string;
   readonly blocking: BlockingManager;
+  /** Users, authentication and the ACL LOG. */
+  readonly acl: AclState;
+  /** Pub/sub channels and patterns (src/pubsub/). */
+  readonly pubsub = new PubSub();
   /** Nesting depth of call(): time is frozen while > 0 (EXEC, scripts). */
   callDepth = 0;
   /** Command time snapshot (ms) taken at the outermost call. */
@@ -90,6 +114,22 @@ export class RedSim {
   busy: null | { kind: 'eval' | 'function'; timedOut: boolean } = null;
   /** Extension slots for subsystems (scripting engine, function libraries, ...). */
   readonly ext: Record<string, unknown> = {};
+  /** REDSIM.* control commands are accepted (RedSimOptions.controlCommands). */
+  readonly controlCommands: boolean;
+  /** The used_memory estimate's dataset account (src/keyspace/memory.ts). */
+  readonly mem: MemAccount = { on: false, bytes: 0, listFill: -2 };
+  readonly evictor: Evictor;
+  /** The OOM state found before the current command (Redis's pre_command_oom_state), read by scripts. */
+  preCommandOom = false;
+  /** Hook for the `evicted` keyspace notification (set by the notifications module when present). */
+  onEvicted: ((db: Database, key: string) => void) | null = null;
+  readonly slowlog = new SlowLog();
+  readonly latency = new LatencyMonitor();
+  /** Cached from CONFIG (configChanged): read on every command. */
+  private slowlogSlowerThan = 10000;
+  private slowlogMaxLen = 128;
+  private latencyThreshold = 0;
+  private latencyTracking = true;
   private nextClientId = 1;
   private activeExpireTimer: unknown = null;
   private readonly hooks: KeyspaceHooks;
@@ -98,6 +138,7 @@ export class RedSim {
     this.clock = opts.clock ?? new RealClock();
     this.random = opts.random ?? new SeededRandom(opts.seed ?? (Date.now() ^ (runIdCounter++ * 7919)));
     this.config = new Config(opts.config);
+    this.controlCommands = opts.controlCommands ?? false;
     this.startTime = this.clock.now();
     this.runId = Array.from({ length: 40 }, () => '0123456789abcdef'[this.random.int(16)]).join('');
     const server = this;
@@ -108,10 +149,119 @@ export class RedSim {
       onExpired: () => {},
       compactDue: (db) => { server.compactQueue.push(db); },
       stats: this.stats,
+      lfu: null,
+      mem: this.mem,
     };
+    this.config.onChange = (name) => this.configChanged(name);
+    this.configChanged('maxmemory-policy');
+    this.configChanged('list-max-listpack-size');
+    this.configChanged('slowlog-log-slower-than');
     const n = this.config.getNumber('databases');
     this.dbs = Array.from({ length: n }, (_, i) => new Database(i, this.hooks));
     this.blocking = new BlockingManager(this);
+    this.acl = new AclState(this);
+    this.initAcl(opts.users ?? []);
+    this.evictor = new Evictor({
+      dbs: this.dbs,
+      random: this.random,
+      now: () => server.now(),
+      policy: () => server.config.get('maxmemory-policy') as Policy,
+      samples: () => server.config.getNumber('maxmemory-samples'),
+      lfuDecayTime: () => server.config.getNumber('lfu-decay-time'),
+      usedMemory: () => server.usedMemory(),
+      maxmemory: () => server.config.getNumber('maxmemory'),
+      onEvicted: (db, key) => { server.stats.evictedKeys++; server.onEvicted?.(db, key); },
+    });
+    if (this.config.getNumber('maxmemory') > 0) this.usedMemory();
+  }
+
+  /**
+   * ACLLoadUsersAtStartup plus requirepass: `user` lines or an aclfile (not
+   * both), then the default user's password. Throws with Redis's reason.
+   */
+  private initAcl(users: string[]): void {
+    const pass = this.config.get('requirepass') ?? '';
+    if (pass !== '') this.acl.updateDefaultPassword(pass);
+    const file = this.config.get('aclfile') ?? '';
+    if (file !== '' && users.length) {
+      throw new Error('Configuring Redis with users defined in redis.conf and at the same setting an ACL file path is invalid.');
+    }
+    const lines = users.map((l) => {
+      const a = splitArgBytes(l);
+      if (!a) throw new Error(`Unbalanced quotes in user line: ${l}`);
+      return a[0]?.toLowerCase() === 'user' ? a : ['user', ...a];
+    });
+    this.acl.loadConfiguredUsers(lines);
+    if (file !== '') {
+      const e = this.acl.loadFromFile(null);
+      if (e) throw new Error(`Aborting Redis startup because of ACL errors: ${e}`);
+    }
+  }
+
+  /** Drop a connection now (CLIENT KILL, deleted ACL user): the front end closes its socket. */
+  killClient(c: Client): void {
+    c.closeAfterReply = true;
+    this.closeClient(c);
+    (c as Client & { onKill?: () => void }).onKill?.();
+  }
+
+  /** Re-read the parameters the keyspace caches; requirepass becomes the default user's password. */
+  private configChanged(name: string): void {
+    const cfg = this.config;
+    if (name === 'maxmemory-policy' || name === 'lfu-log-factor' || name === 'lfu-decay-time') {
+      this.hooks.lfu = (cfg.get('maxmemory-policy') ?? '').includes('lfu')
+        ? { logFactor: cfg.getNumber('lfu-log-factor'), decayTime: cfg.getNumber('lfu-decay-time'), random: this.random }
+        : null;
+      this.evictor?.reset();
+    } else if (name === 'slowlog-log-slower-than' || name === 'slowlog-max-len' || name === 'latency-monitor-threshold' || name === 'latency-tracking') {
+      this.slowlogSlowerThan = cfg.getNumber('slowlog-log-slower-than');
+      this.slowlogMaxLen = cfg.getNumber('slowlog-max-len');
+      this.latencyThreshold = cfg.getNumber('latency-monitor-threshold');
+      this.latencyTracking = cfg.getBool('latency-tracking');
+    } else if (name === 'list-max-listpack-size') {
+      this.mem.listFill = cfg.getNumber('list-max-listpack-size');
+    } else if (name === 'maxmemory' && cfg.getNumber('maxmemory') > 0) {
+      this.usedMemory();
+    } else if (name === 'requirepass') {
+      this.acl.updateDefaultPassword(cfg.get('requirepass') ?? '');
+    }
+  }
+
+  /**
+   * After a command ran through call(): the latency monitor's command events, the
+   * slow log and the per-command latency histogram. A command that blocked is
+   * logged when it completes, as Redis does on unblock.
+   */
+  afterCall(client: Client, spec: CommandSpec, argv: string[], duration: number, r: Reply | Promise<Reply>, st: CallStat): void {
+    if (this.latencyThreshold) {
+      this.latency.addIfNeeded(spec.flags.has('fast') ? 'fast-command' : 'command', Math.floor(duration / 1000), this.latencyThreshold, this.clock.now());
+    }
+    if (r instanceof Promise) {
+      r.then(() => this.logCall(client, spec, argv, duration, st), () => undefined);
+      return;
+    }
+    this.logCall(client, spec, argv, duration, st);
+  }
+
+  private logCall(client: Client, spec: CommandSpec, argv: string[], duration: number, st: CallStat): void {
+    if (!spec.flags.has('skip_slowlog')) {
+      this.slowlog.push(argv, duration, this.clock.now(), client.kind === 'script' ? '?:0' : client.addr, client.name,
+        this.slowlogSlowerThan, this.slowlogMaxLen);
+    }
+    if (this.latencyTracking) (st.hist ??= new Histogram()).record(duration * 1000);
+  }
+
+  /**
+   * The used_memory estimate (bytes), see src/keyspace/memory.ts. The first call
+   * switches on per-key bookkeeping, which from then on follows every write.
+   */
+  usedMemory(): number {
+    if (!this.mem.on) {
+      this.mem.on = true;
+      this.mem.bytes = 0;
+      for (const db of this.dbs) db.accountAll();
+    }
+    return trackedUsedMemory(this);
   }
 
   /** Run queued Database.compact() calls: only when no command is running. */
@@ -125,6 +275,7 @@ export class RedSim {
 
   createClient(opts: { addr?: string; laddr?: string } = {}): Client {
     const c = new Client(this.nextClientId++, this.dbs[0], this.clock.now(), opts);
+    this.acl.setDefaultAuth(c);
     this.clients.set(c.id, c);
     this.stats.connectionsReceived++;
     return c;
@@ -141,6 +292,7 @@ export class RedSim {
     c.closed = true;
     this.blocking.cancel(c);
     this.unwatchAll(c);
+    this.pubsub.dropClient(c);
     this.clients.delete(c.id);
   }
 
@@ -168,12 +320,67 @@ export class RedSim {
     const tick = () => {
       this.activeExpireTimer = this.clock.setTimer(1000 / Math.max(1, this.config.getNumber('hz')), tick);
       if (this.busy || this.ext.activeExpireDisabled) return;
-      for (const db of this.dbs) db.activeExpire(1000);
+      const t0 = this.clock.nowUs();
+      this.activeExpireCycle();
+      if (this.latencyThreshold) {
+        this.latency.addIfNeeded('expire-cycle', Math.floor((this.clock.nowUs() - t0) / 1000), this.latencyThreshold, this.clock.now());
+      }
       this.blocking.serveReady();
       this.compactDatabases();
     };
     this.activeExpireTimer = this.clock.setTimer(100, tick);
   }
+
+  /** Next database the active expire cycle visits, and whether the last cycle ran out of time. */
+  private expireDb = 0;
+  private expireTimeLimitExit = false;
+
+  /**
+   * Redis's activeExpireCycle (slow cycle, run hz times a second): per database,
+   * loops of ACTIVE_EXPIRE_CYCLE_KEYS_PER_LOOP sampled volatile keys, repeated while
+   * more than the acceptable stale percentage of a sample had expired, within a
+   * CPU-time budget per cycle; all scaled by active-expire-effort. Time comes from
+   * the injectable clock (a virtual clock never runs out of budget, so replays
+   * stay deterministic). An idle server with many volatile keys does O(dbs * 20).
+   */
+  activeExpireCycle(): void {
+    const effort = this.config.getNumber('active-expire-effort') - 1;
+    const keysPerLoop = 20 + 5 * effort;
+    const acceptableStale = 10 - effort;
+    const hz = Math.max(1, this.config.getNumber('hz'));
+    const timeLimitUs = Math.max(1, Math.floor(((25 + 2 * effort) * 1_000_000) / hz / 100));
+    const n = this.dbs.length;
+    const dbsPerCall = this.expireTimeLimitExit ? n : Math.min(16, n);
+    this.expireTimeLimitExit = false;
+    const start = this.clock.nowUs();
+    let iteration = 0;
+    for (let j = 0; j < dbsPerCall && !this.expireTimeLimitExit; j++) {
+      const db = this.dbs[this.expireDb++ % n];
+      let sampled: number, expired: number;
+      do {
+        iteration++;
+        if (db.expires.size === 0) break;
+        ({ sampled, expired } = db.activeExpireLoop(keysPerLoop));
+        if ((iteration & 0xf) === 0 && this.clock.nowUs() - start > timeLimitUs) {
+          this.expireTimeLimitExit = true;
+          break;
+        }
+      } while (sampled === 0 || Math.floor((expired * 100) / sampled) > acceptableStale);
+    }
+  }
+
+  // Test helpers (src/testing/): plain-JS views and fast resets of the keyspace.
+
+  /** Every key and function library, to restore() later (per-test reset of a seeded fixture). */
+  snapshot(): Snapshot { return takeSnapshot(this); }
+  /** Put the keyspace and function libraries back as they were at snapshot(). */
+  restore(snap: Snapshot): void { restoreSnapshot(this, snap); }
+  /** The live keys of database `db` (default 0). */
+  keys(db = 0): string[] { return keysOf(this, db); }
+  /** Database `db` as plain JS: { key: { type, value, ttl } }. */
+  dump(db = 0): Record<string, KeyInfo> { return dumpKeyspace(this, db); }
+  /** Empty every database and drop the function libraries, as FLUSHALL + FUNCTION FLUSH. */
+  flushAll(): void { restoreSnapshot(this, { dbs: [], functions: null }); }
 
   stop(): void {
     if (this.activeExpireTimer) this.clock.clearTimer(this.activeExpireTimer);

@@ -1,6 +1,7 @@
 /** Importing this module registers every command handler. */
 import './transactions/transactions.js';
 import './connection/connection.js';
+import './acl/acl.js';
 import './server/server.js';
 import './string/string.js';
 import './generic/generic.js';
@@ -8,10 +9,14 @@ import './hash/hash.js';
 import './list/list.js';
 import './set/set.js';
 import './zset/index.js';
+import './geo/index.js';
+import './cluster/cluster.js';
 import './sort/sort.js';
 import './bitmap/bitmap.js';
 import './hyperloglog/hyperloglog.js';
+import './stream/index.js';
 import './scripting/scripting.js';
 import './scripting/functions.js';
+import './pubsub/pubsub.js';
 import './unsupported.js';
 import './help.js';

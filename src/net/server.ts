@@ -39,6 +39,8 @@ class ConnectionHandler {
     });
     // CLIENT KILL from another connection: the core calls this hook.
     (this.client as Client & { onKill?: () => void }).onKill = () => socket.destroy();
+    // Out-of-band frames (pub/sub, invalidations, MONITOR): appended in output order.
+    this.client.deliver = (frame) => this.push(frame);
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('drain', () => socket.resume());
@@ -102,6 +104,16 @@ class ConnectionHandler {
     this.out += encodeReplyString(r, this.client.resp);
   }
 
+  /** A push frame: joins the pending output; sent at the end of the current run or tick. */
+  private push(frame: Reply): void {
+    this.emit(frame);
+    if (!this.flushQueued) {
+      this.flushQueued = true;
+      queueMicrotask(() => { this.flushQueued = false; this.flush(); });
+    }
+  }
+  private flushQueued = false;
+
   private compact(): void {
     if (this.head === this.queue.length) {
       this.queue.length = 0;
@@ -131,6 +143,15 @@ class ConnectionHandler {
     this.sim.closeClient(this.client);
     this.onGone(this);
   }
+}
+
+/**
+ * Serve one already-connected socket (or a socket-shaped Duplex such as the
+ * in-memory pair of src/adapters/memory-socket.ts) with the same connection
+ * handling as the TCP server: one code path for every byte-speaking client.
+ */
+export function serveSocket(sim: RedSim, socket: net.Socket, onGone: () => void = () => {}): { destroy(): void } {
+  return new ConnectionHandler(sim, socket, () => onGone());
 }
 
 export interface ListenOptions {

@@ -68,9 +68,12 @@ function aggHdr(prefix: string, n: number): string {
   return prefix + n + CRLF;
 }
 
-/** Text Redis uses for a double: %.17g, with inf/-inf spelled explicitly. */
-export function doubleText(d: number): string {
-  return formatDouble(d);
+/**
+ * Text Redis uses for a double: %.17g, with inf/-inf spelled explicitly, unless the
+ * reply carries its own text `s` (geo coordinates are printed with "%.17Lf").
+ */
+export function doubleText(d: number, s?: string): string {
+  return s ?? formatDouble(d);
 }
 
 /** Verbatim format tag: exactly three chars, space padded (addReplyVerbatim). */
@@ -135,7 +138,7 @@ function enc(r: Reply, resp: RespVersion, depth: number): string {
       return s;
     }
     case 'double': {
-      const txt = doubleText(r.v);
+      const txt = doubleText(r.v, r.s);
       return resp === 2 ? bulkStr(txt) : ',' + txt + CRLF;
     }
     case 'bool':
@@ -146,6 +149,11 @@ function enc(r: Reply, resp: RespVersion, depth: number): string {
       return '=' + (r.v.length + 4) + CRLF + verbatimTag(r.fmt) + ':' + r.v + CRLF;
     case 'bignum':
       return resp === 2 ? bulkStr(r.v) : '(' + r.v + CRLF;
+    case 'seq': {
+      let s = '';
+      for (let i = 0; i < r.v.length; i++) s += enc(r.v[i], resp, depth);
+      return s;
+    }
   }
 }
 
