@@ -13,6 +13,7 @@ import { HANDLERS, unsupportedReply, type Handler } from './commands/registry.js
 import type { Ctx } from './context.js';
 import { discardTransaction } from './commands/transactions/transactions.js';
 import { cstr } from './util/bytes.js';
+import { afterCommand, clusterOf, getNodeByQuery, needsRouting, redirectError } from './cluster/routing.js';
 
 /** Commands that run (not queue) while the client is in MULTI. */
 const TX_CONTROL = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
@@ -76,6 +77,12 @@ function debugAllowed(server: RedSim, client: Client): boolean {
 }
 
 export function execute(server: RedSim, client: Client, argv: string[]): Reply | Promise<Reply> {
+  const r = processCommand(server, client, argv);
+  if (server.ext.cluster !== undefined) afterCommand(client, client.lastCommand);
+  return r;
+}
+
+function processCommand(server: RedSim, client: Client, argv: string[]): Reply | Promise<Reply> {
   // One clock read per command: it is both the interaction time and the command time.
   const now = server.clock.now();
   client.lastInteraction = now;
@@ -86,6 +93,19 @@ export function execute(server: RedSim, client: Client, argv: string[]): Reply |
   if (!arityOk(spec, argv.length)) return reject(server, client, `ERR wrong number of arguments for '${spec.fullname}' command`, spec);
   if (spec.name === 'debug' && !spec.parent && !debugAllowed(server, client)) return reject(server, client, DEBUG_DENIED, spec);
   if (client.multi && spec.flags.has('no_multi')) return reject(server, client, 'ERR Command not allowed inside a transaction', spec);
+  const cluster = clusterOf(server);
+  if (cluster && needsRouting(spec)) {
+    // A key served elsewhere (or across slots): redirect. A redirected EXEC drops the
+    // transaction and answers the redirection itself, not EXECABORT.
+    const route = getNodeByQuery(cluster, client, spec, argv);
+    if (route.node !== cluster.myself) {
+      if (spec.fullname === 'exec') discardTransaction(client);
+      else if (client.multi) client.dirtyExec = true;
+      server.stats.rejectedCalls++;
+      statFor(server, spec).rejected++;
+      return err(redirectError(route));
+    }
+  }
   if (server.busy && server.busy.timedOut && !spec.flags.has('allow_busy')) {
     return reject(server, client, server.busy.kind === 'eval' ? BUSY_EVAL : BUSY_FUNCTION, spec);
   }
