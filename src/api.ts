@@ -63,7 +63,7 @@ function jsAt(r: Reply, opts: ToJsOptions, resp: 2 | 3, depth: number): unknown 
     case 'int': return typeof r.v === 'bigint' && r.v >= BigInt(Number.MIN_SAFE_INTEGER) && r.v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(r.v) : r.v;
     case 'bulk': case 'verbatim': return opts.buffers ? toBuffer(r.v) : toText(r.v);
     case 'nil': case 'nilarray': return null;
-    case 'array': case 'set': case 'push':
+    case 'array': case 'set': case 'push': case 'seq':
       if (depth >= MAX_JS_RECURSION) return jsDeep(r, opts, resp);
       return r.v.map((x) => jsAt(x, opts, resp, depth + 1));
     case 'map': {
@@ -89,7 +89,7 @@ interface JsFrame { src: readonly Reply[]; i: number; opts: ToJsOptions; obj: bo
 
 function openJs(r: Reply, opts: ToJsOptions, resp: 2 | 3): JsFrame | null {
   switch (r.t) {
-    case 'array': case 'set': case 'push':
+    case 'array': case 'set': case 'push': case 'seq':
       return { src: r.v, i: 0, opts, obj: false, out: [], key: undefined };
     case 'map': {
       const src: Reply[] = [];
@@ -123,9 +123,94 @@ function jsDeep(root: Reply, opts: ToJsOptions, resp: 2 | 3): unknown {
   return first.out;
 }
 
+/**
+ * An out-of-band frame as test code sees it. Strings are UTF-8 text; `frame` is the
+ * Reply value itself (exact bytes through encodeReply).
+ */
+export type PushEvent =
+  | { type: 'message'; channel: string; message: string; frame: Reply }
+  | { type: 'pmessage'; pattern: string; channel: string; message: string; frame: Reply }
+  | { type: 'smessage'; channel: string; message: string; frame: Reply }
+  /** Client-side caching: the keys to drop, or null after FLUSHALL/FLUSHDB. */
+  | { type: 'invalidate'; keys: string[] | null; frame: Reply }
+  /** A MONITOR line, without the leading '+'. */
+  | { type: 'monitor'; line: string; frame: Reply }
+  | { type: 'push'; value: unknown; frame: Reply };
+
+function pushEvent(f: Reply): PushEvent {
+  if (f.t === 'status') return { type: 'monitor', line: toText(f.v), frame: f };
+  const items = f.t === 'push' || f.t === 'array' ? f.v : null;
+  const str = (i: number): string => { const x = items![i]; return x && x.t === 'bulk' ? toText(x.v) : ''; };
+  const kind = items && items[0]?.t === 'bulk' ? items[0].v : '';
+  if (kind === 'message' && items!.length === 3) return { type: 'message', channel: str(1), message: str(2), frame: f };
+  if (kind === 'smessage' && items!.length === 3) return { type: 'smessage', channel: str(1), message: str(2), frame: f };
+  if (kind === 'pmessage' && items!.length === 4) return { type: 'pmessage', pattern: str(1), channel: str(2), message: str(3), frame: f };
+  if (kind === 'invalidate' && items!.length === 2) {
+    const k = items![1];
+    return { type: 'invalidate', keys: k.t === 'array' ? k.v.map((x) => (x.t === 'bulk' ? toText(x.v) : '')) : null, frame: f };
+  }
+  return { type: 'push', value: toJs(f), frame: f };
+}
+
+type PushListener = (e: PushEvent) => void;
+
 export class Connection {
   private pending: Promise<unknown> | null = null;
-  constructor(readonly sim: RedSim, readonly client: Client) {}
+  private readonly listeners = new Set<PushListener>();
+  constructor(readonly sim: RedSim, readonly client: Client) {
+    // Listeners run after the command that published returns, never inside it.
+    client.deliver = (frame) => {
+      if (this.listeners.size === 0) return;
+      const e = pushEvent(frame);
+      queueMicrotask(() => { for (const l of [...this.listeners]) l(e); });
+    };
+  }
+
+  /**
+   * Out-of-band frames this connection receives (pub/sub messages, tracking
+   * invalidations, MONITOR lines). Returns a function that removes the listener.
+   */
+  onPush(listener: PushListener): () => void {
+    this.listeners.add(listener);
+    return () => { this.listeners.delete(listener); };
+  }
+
+  /** Listen to one kind of push: on('message', e => ...), on('pmessage'), on('invalidate'), on('monitor'). */
+  on<T extends PushEvent['type']>(type: T, listener: (e: Extract<PushEvent, { type: T }>) => void): () => void {
+    return this.onPush((e) => { if (e.type === type) listener(e as Extract<PushEvent, { type: T }>); });
+  }
+
+  /**
+   * The pushes as an async iterator, from the moment it is created:
+   * `for await (const m of conn.pushes()) ...`. Buffers while nobody awaits;
+   * ends when the connection closes or the loop breaks.
+   */
+  pushes(): AsyncIterableIterator<PushEvent> {
+    const queue: PushEvent[] = [];
+    let waiter: ((r: IteratorResult<PushEvent>) => void) | null = null;
+    let done = false;
+    const off = this.onPush((e) => {
+      if (waiter) { const w = waiter; waiter = null; w({ value: e, done: false }); } else queue.push(e);
+    });
+    const finish = (): IteratorResult<PushEvent> => {
+      done = true; off(); this.closers.delete(end);
+      if (waiter) { const w = waiter; waiter = null; w({ value: undefined, done: true }); }
+      return { value: undefined, done: true };
+    };
+    const end = () => { finish(); };
+    this.closers.add(end);
+    const it: AsyncIterableIterator<PushEvent> = {
+      next: () => {
+        if (queue.length) return Promise.resolve({ value: queue.shift()!, done: false });
+        if (done || this.client.closed) return Promise.resolve(finish());
+        return new Promise((resolve) => { waiter = resolve; });
+      },
+      return: () => Promise.resolve(finish()),
+      [Symbol.asyncIterator]() { return it; },
+    };
+    return it;
+  }
+  private readonly closers = new Set<() => void>();
 
   get id(): number { return this.client.id; }
 
@@ -179,7 +264,10 @@ export class Connection {
     return unwrap(r, NO_OPTS, this.client.resp);
   }
 
-  close(): void { this.sim.closeClient(this.client); }
+  close(): void {
+    this.sim.closeClient(this.client);
+    for (const end of [...this.closers]) end();
+  }
 }
 
 function unwrap(r: Reply, opts: ToJsOptions, resp: 2 | 3): unknown {

@@ -28,6 +28,17 @@ export class Client {
   laddr: string;
   kind: 'normal' | 'script' = 'normal';
   closed = false;
+  /**
+   * Push sink: out-of-band frames (pub/sub messages, invalidations, MONITOR lines) are
+   * handed here in output order. Each front end (src/net/server.ts, src/api.ts) attaches one.
+   */
+  deliver: ((frame: import('./reply.js').Reply) => void) | null = null;
+  /** Pub/sub subscriptions (src/pubsub/), in subscription order. */
+  subChannels = new Set<string>();
+  subPatterns = new Set<string>();
+  subShard = new Set<string>();
+  /** Redis's CLIENT_PUBSUB: set by (P|S)SUBSCRIBE, cleared when nothing is left. */
+  pubsubMode = false;
 
   constructor(public readonly id: number, db: Database, now: number, opts: { addr?: string; laddr?: string } = {}) {
     this.db = db;

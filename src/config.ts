@@ -97,7 +97,12 @@ export class Config {
   }
   getBool(name: string): boolean { return this.get(name) === 'yes'; }
   /** Set without validation (validation lives in validate()). */
-  setRaw(name: string, value: string): void { const c = this.canonical(name); if (c) { this.values.set(c, value); this.numCache.clear(); } }
+  setRaw(name: string, value: string): void {
+    const c = this.canonical(name);
+    if (c) { this.values.set(c, value); this.numCache.clear(); this.onChange?.(c); }
+  }
+  /** Called with the canonical name after a parameter changes (the server re-reads what it caches). */
+  onChange?: (name: string) => void;
 
   /** Every parameter with its value, plus aliases (CONFIG GET matches both names). */
   entries(): Array<[string, string]> {

@@ -18,6 +18,9 @@ import { afterCommand, clusterOf, getNodeByQuery, needsRouting, redirectError } 
 /** Commands that run (not queue) while the client is in MULTI. */
 const TX_CONTROL = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
 
+/** What a RESP2 client in subscribed mode may still run (processCommand's list). */
+const PUBSUB_ALLOWED = new Set(['ping', 'subscribe', 'ssubscribe', 'unsubscribe', 'sunsubscribe', 'psubscribe', 'punsubscribe', 'quit', 'reset']);
+
 const BUSY_EVAL = 'BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.';
 const BUSY_FUNCTION = 'BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.';
 
@@ -105,6 +108,9 @@ function processCommand(server: RedSim, client: Client, argv: string[]): Reply |
       statFor(server, spec).rejected++;
       return err(redirectError(route));
     }
+  }
+  if (client.pubsubMode && client.resp === 2 && !PUBSUB_ALLOWED.has(spec.fullname)) {
+    return reject(server, client, `ERR Can't execute '${spec.fullname}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`, spec);
   }
   if (server.busy && server.busy.timedOut && !spec.flags.has('allow_busy')) {
     return reject(server, client, server.busy.kind === 'eval' ? BUSY_EVAL : BUSY_FUNCTION, spec);

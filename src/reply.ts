@@ -19,7 +19,13 @@ export type Reply =
   | { t: 'bool'; v: boolean }           // RESP3 #t/#f, RESP2 :1/:0
   | { t: 'verbatim'; fmt: string; v: string } // RESP3 =, RESP2 bulk
   | { t: 'bignum'; v: string }          // RESP3 (, RESP2 bulk
-  | { t: 'push'; v: Reply[] };          // RESP3 >, RESP2 array
+  | { t: 'push'; v: Reply[] }           // RESP3 >, RESP2 array
+  /**
+   * Several replies written back to back (SUBSCRIBE a b answers one frame per channel);
+   * empty = nothing written (CLIENT REPLY OFF). Only at top level or as an EXEC element,
+   * where Redis too just appends the frames to the output.
+   */
+  | { t: 'seq'; v: Reply[] };
 
 export const OK: Reply = Object.freeze({ t: 'status', v: 'OK' }) as Reply;
 export const QUEUED: Reply = Object.freeze({ t: 'status', v: 'QUEUED' }) as Reply;
@@ -47,6 +53,8 @@ export const set = (v: Reply[]): Reply => ({ t: 'set', v });
 export const double = (v: number): Reply => ({ t: 'double', v });
 export const bool = (v: boolean): Reply => ({ t: 'bool', v });
 export const verbatim = (v: string, fmt = 'txt'): Reply => ({ t: 'verbatim', fmt, v });
+export const seq = (v: Reply[]): Reply => ({ t: 'seq', v });
+export const push = (v: Reply[]): Reply => ({ t: 'push', v });
 export const bignum = (v: string): Reply => ({ t: 'bignum', v });
 
 export const isError = (r: Reply): r is { t: 'error'; v: string } => r.t === 'error';

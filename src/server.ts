@@ -13,6 +13,10 @@ import { touchWatchedKey } from './commands/transactions/transactions.js';
 import { BlockingManager } from './blocking.js';
 import './commands/index.js';
 import { Connection } from './api.js';
+import { PubSub } from './pubsub/pubsub.js';
+import { Evictor, type Policy } from './keyspace/evict.js';
+import type { MemAccount } from './keyspace/db.js';
+import { trackedUsedMemory } from './keyspace/memory.js';
 
 export interface RedSimOptions {
   clock?: Clock;
@@ -31,6 +35,7 @@ export interface Stats {
   connectionsReceived: number;
   rejectedCalls: number;
   failedCalls: number;
+  evictedKeys: number;
   /** Per-command call counts (INFO commandstats). */
   calls: CallStats;
 }
@@ -75,11 +80,13 @@ export class RedSim {
   readonly clients = new Map<number, Client>();
   readonly stats: Stats = {
     keyspaceHits: 0, keyspaceMisses: 0, expiredKeys: 0, commandsProcessed: 0,
-    connectionsReceived: 0, rejectedCalls: 0, failedCalls: 0, calls: new CallStats(),
+    connectionsReceived: 0, rejectedCalls: 0, failedCalls: 0, evictedKeys: 0, calls: new CallStats(),
   };
   readonly startTime: number;
   readonly runId: string;
   readonly blocking: BlockingManager;
+  /** Pub/sub channels and patterns (src/pubsub/). */
+  readonly pubsub = new PubSub();
   /** Nesting depth of call(): time is frozen while > 0 (EXEC, scripts). */
   callDepth = 0;
   /** Command time snapshot (ms) taken at the outermost call. */
@@ -90,6 +97,13 @@ export class RedSim {
   busy: null | { kind: 'eval' | 'function'; timedOut: boolean } = null;
   /** Extension slots for subsystems (scripting engine, function libraries, ...). */
   readonly ext: Record<string, unknown> = {};
+  /** The used_memory estimate's dataset account (src/keyspace/memory.ts). */
+  readonly mem: MemAccount = { on: false, bytes: 0, listFill: -2 };
+  readonly evictor: Evictor;
+  /** The OOM state found before the current command (Redis's pre_command_oom_state), read by scripts. */
+  preCommandOom = false;
+  /** Hook for the `evicted` keyspace notification (set by the notifications module when present). */
+  onEvicted: ((db: Database, key: string) => void) | null = null;
   private nextClientId = 1;
   private activeExpireTimer: unknown = null;
   private readonly hooks: KeyspaceHooks;
@@ -108,10 +122,55 @@ export class RedSim {
       onExpired: () => {},
       compactDue: (db) => { server.compactQueue.push(db); },
       stats: this.stats,
+      lfu: null,
+      mem: this.mem,
     };
+    this.config.onChange = (name) => this.configChanged(name);
+    this.configChanged('maxmemory-policy');
+    this.configChanged('list-max-listpack-size');
     const n = this.config.getNumber('databases');
     this.dbs = Array.from({ length: n }, (_, i) => new Database(i, this.hooks));
     this.blocking = new BlockingManager(this);
+    this.evictor = new Evictor({
+      dbs: this.dbs,
+      random: this.random,
+      now: () => server.now(),
+      policy: () => server.config.get('maxmemory-policy') as Policy,
+      samples: () => server.config.getNumber('maxmemory-samples'),
+      lfuDecayTime: () => server.config.getNumber('lfu-decay-time'),
+      usedMemory: () => server.usedMemory(),
+      maxmemory: () => server.config.getNumber('maxmemory'),
+      onEvicted: (db, key) => { server.stats.evictedKeys++; server.onEvicted?.(db, key); },
+    });
+    if (this.config.getNumber('maxmemory') > 0) this.usedMemory();
+  }
+
+  /** Re-read the parameters the keyspace caches. */
+  private configChanged(name: string): void {
+    const cfg = this.config;
+    if (name === 'maxmemory-policy' || name === 'lfu-log-factor' || name === 'lfu-decay-time') {
+      this.hooks.lfu = (cfg.get('maxmemory-policy') ?? '').includes('lfu')
+        ? { logFactor: cfg.getNumber('lfu-log-factor'), decayTime: cfg.getNumber('lfu-decay-time'), random: this.random }
+        : null;
+      this.evictor?.reset();
+    } else if (name === 'list-max-listpack-size') {
+      this.mem.listFill = cfg.getNumber('list-max-listpack-size');
+    } else if (name === 'maxmemory' && cfg.getNumber('maxmemory') > 0) {
+      this.usedMemory();
+    }
+  }
+
+  /**
+   * The used_memory estimate (bytes), see src/keyspace/memory.ts. The first call
+   * switches on per-key bookkeeping, which from then on follows every write.
+   */
+  usedMemory(): number {
+    if (!this.mem.on) {
+      this.mem.on = true;
+      this.mem.bytes = 0;
+      for (const db of this.dbs) db.accountAll();
+    }
+    return trackedUsedMemory(this);
   }
 
   /** Run queued Database.compact() calls: only when no command is running. */
@@ -141,6 +200,7 @@ export class RedSim {
     c.closed = true;
     this.blocking.cancel(c);
     this.unwatchAll(c);
+    this.pubsub.dropClient(c);
     this.clients.delete(c.id);
   }
 

@@ -15,5 +15,6 @@ import './bitmap/bitmap.js';
 import './hyperloglog/hyperloglog.js';
 import './scripting/scripting.js';
 import './scripting/functions.js';
+import './pubsub/pubsub.js';
 import './unsupported.js';
 import './help.js';

@@ -10,10 +10,7 @@ unsupported(['psync', 'sync', 'replconf', 'replicaof', 'slaveof', 'role', 'wait'
 unsupported(['save', 'bgsave', 'bgrewriteaof', 'config|rewrite', 'shutdown', 'migrate', 'restore-asking'], 'there is no persistence or server process to manage');
 unsupported(['module|list', 'module|load', 'module|loadex', 'module|unload'], 'modules cannot be loaded');
 unsupported(['latency|doctor', 'latency|graph', 'latency|histogram', 'latency|history', 'latency|latest', 'latency|reset',
-  'memory|doctor', 'memory|malloc-stats', 'memory|purge', 'memory|stats', 'memory|usage',
-  'slowlog|get', 'slowlog|len', 'slowlog|reset', 'lolwut', 'monitor'], 'server introspection is not simulated');
-unsupported(['publish', 'spublish', 'subscribe', 'ssubscribe', 'psubscribe', 'unsubscribe', 'sunsubscribe', 'punsubscribe',
-  'pubsub|channels', 'pubsub|numpat', 'pubsub|numsub', 'pubsub|shardchannels', 'pubsub|shardnumsub'], 'pub/sub is not implemented yet');
+  'slowlog|get', 'slowlog|len', 'slowlog|reset', 'monitor'], 'server introspection is not simulated');
 unsupported(['client|caching', 'client|tracking', 'client|trackinginfo', 'client|pause', 'client|unpause', 'client|reply'],
   'client-side caching, pausing and reply modes are not implemented yet');
 unsupported(['xack', 'xadd', 'xautoclaim', 'xclaim', 'xdel', 'xgroup|create', 'xgroup|createconsumer', 'xgroup|delconsumer',

@@ -3,6 +3,15 @@
  * blocked clients and stats can never miss a write ("one mutation path").
  */
 import type { RValue, RType } from './values.js';
+import { lfuTouch, lfuInit, lfuWord, type LfuParams } from './lfu.js';
+import { trackedSize, DICT_ENTRY } from './memsize.js';
+
+/**
+ * The used_memory estimate's dataset part, shared by all databases of a server:
+ * while `on`, every write re-measures the key it signals (src/keyspace/memsize.ts)
+ * and `bytes` holds the sum over all keys.
+ */
+export interface MemAccount { on: boolean; bytes: number; listFill: number }
 import { IndexedMap, randomKeyOf, scanIndexed } from '../types/indexed.js';
 import type { RandomSource } from '../random.js';
 
@@ -22,6 +31,10 @@ export interface KeyspaceHooks {
   compactDue?(db: Database): void;
   /** True when expired keys must not be deleted (e.g. replay of a replica stream); unused for now. */
   readonly stats: { keyspaceHits: number; keyspaceMisses: number; expiredKeys: number };
+  /** Set while an LFU maxmemory-policy is active: accesses bump the value's counter. */
+  lfu?: LfuParams | null;
+  /** The used_memory bookkeeping (see MemAccount). */
+  mem?: MemAccount;
 }
 
 export class Database {
@@ -96,6 +109,7 @@ export class Database {
   }
 
   private expireNow(key: string): boolean {
+    this.unaccount(key);
     this.data.delete(key);
     this.expires.delete(key);
     this.noteDelete(key);
@@ -110,7 +124,7 @@ export class Database {
     const now = this.hooks.now();
     if (this.expires.size !== 0) this.expireAt(key, now);
     const v = this.data.get(key);
-    if (v) { this.hooks.stats.keyspaceHits++; v.lru = now; } else this.hooks.stats.keyspaceMisses++;
+    if (v) { this.hooks.stats.keyspaceHits++; v.lru = now; if (this.hooks.lfu) lfuTouch(v, now, this.hooks.lfu); } else this.hooks.stats.keyspaceMisses++;
     return v;
   }
 
@@ -125,7 +139,7 @@ export class Database {
     const now = this.hooks.now();
     if (this.expires.size !== 0) this.expireAt(key, now);
     const v = this.data.get(key);
-    if (v) v.lru = now;
+    if (v) { v.lru = now; if (this.hooks.lfu) lfuTouch(v, now, this.hooks.lfu); }
     return v;
   }
 
@@ -139,8 +153,9 @@ export class Database {
 
   /** Add a new key (must not exist). Signals ready for list/zset. */
   add(key: string, val: RValue): void {
-    val.lru = this.hooks.now();
+    this.stamp(val);
     this.data.set(key, val);
+    this.account(key, val);
     if (val.type === 'list' || val.type === 'zset') this.hooks.signalReady(this, key);
     this.hooks.signalModified(this, key);
   }
@@ -151,8 +166,9 @@ export class Database {
    * List/zset keys still wake blocked clients, as dbAdd does.
    */
   addUnsignalled(key: string, val: RValue): void {
-    val.lru = this.hooks.now();
+    this.stamp(val);
     this.data.set(key, val);
+    this.account(key, val);
     if (val.type === 'list' || val.type === 'zset') this.hooks.signalReady(this, key);
   }
 
@@ -163,19 +179,65 @@ export class Database {
   set(key: string, val: RValue, keepTtl = false): void {
     // Only a new list/zset key can wake blocked clients: skip the lookup for others.
     const ready = (val.type === 'list' || val.type === 'zset') && !this.data.has(key);
-    val.lru = this.hooks.now();
+    if (this.hooks.mem?.on) this.unaccount(key);
+    if (this.hooks.lfu) {
+      // dbOverwrite keeps the old value's LFU word.
+      const old = this.data.get(key);
+      if (old && old !== val) val.lfu = lfuWord(old);
+    }
+    this.stamp(val);
     this.data.set(key, val);
+    this.account(key, val);
     if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
     if (ready) this.hooks.signalReady(this, key);
     this.hooks.signalModified(this, key);
   }
 
   /** Signal an in-place modification of an existing value (HSET on an existing hash, ...). */
-  touch(key: string): void { this.hooks.signalModified(this, key); }
+  touch(key: string): void {
+    if (this.hooks.mem?.on) { const v = this.data.get(key); if (v) this.account(key, v); }
+    this.hooks.signalModified(this, key);
+  }
+
+  /** A value entering the keyspace: access time, and the LFU word under an LFU policy. */
+  private stamp(val: RValue): void {
+    const now = this.hooks.now();
+    val.lru = now;
+    if (this.hooks.lfu && val.lfu === undefined) lfuInit(val, now);
+  }
+
+  /** Re-measure a key for used_memory (a no-op unless tracking is on). */
+  private account(key: string, v: RValue): void {
+    const m = this.hooks.mem;
+    if (!m?.on) return;
+    const n = trackedSize(key, v, m.listFill);
+    m.bytes += n - (v.mem ?? 0);
+    v.mem = n;
+  }
+
+  /** Forget a key's share of used_memory before it leaves the keyspace. */
+  private unaccount(key: string): void {
+    const m = this.hooks.mem;
+    if (!m?.on) return;
+    const v = this.data.get(key);
+    if (v?.mem !== undefined) { m.bytes -= v.mem; v.mem = undefined; }
+  }
+
+  /** Measure every key (tracking was just switched on). */
+  accountAll(): void {
+    for (const [k, v] of this.data) { v.mem = undefined; this.account(k, v); }
+  }
+
+  /** Bytes of this database's dicts themselves: bucket arrays and expires entries (not the keys). */
+  overheadBytes(): { main: number; expires: number } {
+    const slots = (n: number) => { if (!n) return 0; let s = 4; while (s < n) s *= 2; return s; };
+    return { main: 8 * slots(this.data.size) + 56, expires: 8 * slots(this.expires.size) + 56 + DICT_ENTRY * this.expires.size };
+  }
 
   /** Delete a key. Returns true if it existed. Signals the modification. */
   delete(key: string): boolean {
     this.expireIfNeeded(key);
+    this.unaccount(key);
     if (!this.data.delete(key)) return false;
     this.expires.delete(key);
     this.noteDelete(key);
@@ -183,11 +245,14 @@ export class Database {
     return true;
   }
 
+  /** Remove a key chosen by eviction (src/keyspace/evict.ts): the same path as DEL. */
+  evict(key: string): boolean { return this.delete(key); }
+
   /** Delete the key if its collection value became empty (Redis deletes empty collections). */
   deleteIfEmpty(key: string, val: RValue): boolean {
     const n = val.type === 'string' ? 1 : val.type === 'list' ? val.v.length
       : val.type === 'zset' ? (val.v.size ?? val.v.length) : val.v.size;
-    if (n === 0) { this.data.delete(key); this.expires.delete(key); this.noteDelete(key); return true; }
+    if (n === 0) { this.unaccount(key); this.data.delete(key); this.expires.delete(key); this.noteDelete(key); return true; }
     return false;
   }
 
@@ -201,7 +266,10 @@ export class Database {
   typeOf(key: string): RType | undefined { return this.peek(key)?.type; }
 
   /** Remove everything (FLUSHDB). The caller handles WATCH signalling (touchAllWatchedKeysInDb). */
-  clear(): void { this.data.clear(); this.expires.clear(); this.churn.clear(); }
+  clear(): void {
+    if (this.hooks.mem?.on) for (const k of this.data.keys()) this.unaccount(k);
+    this.data.clear(); this.expires.clear(); this.churn.clear();
+  }
 
   /** Where the active expire cycle continues in `expires` (Redis's db->expires_cursor). */
   private expiresCursor = 0n;

@@ -19,7 +19,15 @@ export interface ZSetValue { type: 'zset'; v: import('../types/zset.js').ZSet; e
 type IndexedMap<V> = import('../types/indexed.js').IndexedMap<V>;
 type IndexedSet = import('../types/indexed.js').IndexedSet;
 
-export type RValue = StringValue | HashValue | ListValue | SetValue | ZSetValue;
+/**
+ * Bookkeeping every value may carry besides `lru` (ms of last access): `lfu` is
+ * Redis's LFU word, (minutes of last decrement << 8) | counter, kept while an LFU
+ * maxmemory-policy is set (src/keyspace/lfu.ts); `mem` is the size last accounted
+ * for this key in the used_memory estimate (src/keyspace/db.ts MemAccount).
+ */
+export interface ValueMeta { lru: number; lfu?: number; mem?: number }
+
+export type RValue = (StringValue | HashValue | ListValue | SetValue | ZSetValue) & ValueMeta;
 export type RType = RValue['type'];
 
 export function newString(v: string, lru = 0): StringValue { return { type: 'string', v, lru }; }

@@ -39,6 +39,8 @@ class ConnectionHandler {
     });
     // CLIENT KILL from another connection: the core calls this hook.
     (this.client as Client & { onKill?: () => void }).onKill = () => socket.destroy();
+    // Out-of-band frames (pub/sub, invalidations, MONITOR): appended in output order.
+    this.client.deliver = (frame) => this.push(frame);
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('drain', () => socket.resume());
@@ -101,6 +103,16 @@ class ConnectionHandler {
     // Encoded after execution: HELLO's own reply already uses the new protocol.
     this.out += encodeReplyString(r, this.client.resp);
   }
+
+  /** A push frame: joins the pending output; sent at the end of the current run or tick. */
+  private push(frame: Reply): void {
+    this.emit(frame);
+    if (!this.flushQueued) {
+      this.flushQueued = true;
+      queueMicrotask(() => { this.flushQueued = false; this.flush(); });
+    }
+  }
+  private flushQueued = false;
 
   private compact(): void {
     if (this.head === this.queue.length) {

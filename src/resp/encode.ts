@@ -149,6 +149,11 @@ function enc(r: Reply, resp: RespVersion, depth: number): string {
       return '=' + (r.v.length + 4) + CRLF + verbatimTag(r.fmt) + ':' + r.v + CRLF;
     case 'bignum':
       return resp === 2 ? bulkStr(r.v) : '(' + r.v + CRLF;
+    case 'seq': {
+      let s = '';
+      for (let i = 0; i < r.v.length; i++) s += enc(r.v[i], resp, depth);
+      return s;
+    }
   }
 }
 

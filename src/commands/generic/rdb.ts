@@ -93,7 +93,7 @@ function lpIntBytes(v: bigint, n: number): string {
   return s;
 }
 
-function lpEntry(s: string): string {
+export function lpEntry(s: string): string {
   let enc: string;
   const v = s.length <= 20 ? parseLongLong(s) : null;
   if (v !== null) {
@@ -231,7 +231,7 @@ const QL_SAFETY_LIMIT = 8192, QL_OVERHEAD = 8, QL_FILL_MAX = 32767;
  * bytes + the raw element length + 8 and compares it with the size class (fill
  * < 0) or, under the 8 KB safety limit, the node's element count with fill.
  */
-function splitListNodes(items: Iterable<string>, fill: number): string[][] {
+export function splitListNodes(items: Iterable<string>, fill: number): string[][] {
   fill = Math.max(-5, Math.min(fill, QL_FILL_MAX));
   const level = fill < 0 ? QL_LEVELS[-fill - 1] : 0;
   const nodes: string[][] = [];
@@ -248,7 +248,7 @@ function splitListNodes(items: Iterable<string>, fill: number): string[][] {
 }
 
 /** A zset score inside a listpack: integral values as integers (so -0 is 0), else d2string. */
-function lpScore(score: number): string {
+export function lpScore(score: number): string {
   return score === 0 ? '0' : d2string(score);
 }
 

@@ -8,6 +8,8 @@ import { arityOk } from '../../executor.js';
 import type { Ctx } from '../../context.js';
 import { infoText } from './info.js';
 import './debug.js';
+import './memory.js';
+import './lolwut.js';
 
 /**
  * CONFIG GET: exact names are answered under the name as given; patterns match
