@@ -14,6 +14,7 @@ import type { Ctx } from './context.js';
 import { discardTransaction } from './commands/transactions/transactions.js';
 import { cstr } from './util/bytes.js';
 import { afterCommand, clusterOf, getNodeByQuery, needsRouting, redirectError } from './cluster/routing.js';
+import { isControlCommand, runControlCommand } from './control.js';
 
 /** Commands that run (not queue) while the client is in MULTI. */
 const TX_CONTROL = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
@@ -92,7 +93,10 @@ function processCommand(server: RedSim, client: Client, argv: string[]): Reply |
   const spec = lookupCommand(argv);
   // Like c->lastcmd: set at lookup, even when the command is then rejected.
   client.lastCommand = spec ? spec.fullname : 'NULL';
-  if (!spec) return reject(server, client, unknownCommandError(argv));
+  if (!spec) {
+    if (server.controlCommands && isControlCommand(argv[0])) return runControlCommand(server, argv);
+    return reject(server, client, unknownCommandError(argv));
+  }
   if (!arityOk(spec, argv.length)) return reject(server, client, `ERR wrong number of arguments for '${spec.fullname}' command`, spec);
   if (spec.name === 'debug' && !spec.parent && !debugAllowed(server, client)) return reject(server, client, DEBUG_DENIED, spec);
   if (client.multi && spec.flags.has('no_multi')) return reject(server, client, 'ERR Command not allowed inside a transaction', spec);

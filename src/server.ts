@@ -13,6 +13,8 @@ import { touchWatchedKey } from './commands/transactions/transactions.js';
 import { BlockingManager } from './blocking.js';
 import './commands/index.js';
 import { Connection } from './api.js';
+import { takeSnapshot, restoreSnapshot, type Snapshot } from './testing/snapshot.js';
+import { keysOf, dumpKeyspace, type KeyInfo } from './testing/inspect.js';
 import { PubSub } from './pubsub/pubsub.js';
 import { Evictor, type Policy } from './keyspace/evict.js';
 import type { MemAccount } from './keyspace/db.js';
@@ -25,6 +27,8 @@ export interface RedSimOptions {
   random?: RandomSource;
   /** CONFIG overrides, e.g. { 'busy-reply-threshold': 100 }. */
   config?: Record<string, string | number>;
+  /** Accept the REDSIM.* control commands (src/control.ts), e.g. REDSIM.CLOCK ADVANCE over a socket. */
+  controlCommands?: boolean;
 }
 
 export interface Stats {
@@ -97,6 +101,8 @@ export class RedSim {
   busy: null | { kind: 'eval' | 'function'; timedOut: boolean } = null;
   /** Extension slots for subsystems (scripting engine, function libraries, ...). */
   readonly ext: Record<string, unknown> = {};
+  /** REDSIM.* control commands are accepted (RedSimOptions.controlCommands). */
+  readonly controlCommands: boolean;
   /** The used_memory estimate's dataset account (src/keyspace/memory.ts). */
   readonly mem: MemAccount = { on: false, bytes: 0, listFill: -2 };
   readonly evictor: Evictor;
@@ -112,6 +118,7 @@ export class RedSim {
     this.clock = opts.clock ?? new RealClock();
     this.random = opts.random ?? new SeededRandom(opts.seed ?? (Date.now() ^ (runIdCounter++ * 7919)));
     this.config = new Config(opts.config);
+    this.controlCommands = opts.controlCommands ?? false;
     this.startTime = this.clock.now();
     this.runId = Array.from({ length: 40 }, () => '0123456789abcdef'[this.random.int(16)]).join('');
     const server = this;
@@ -272,6 +279,19 @@ export class RedSim {
       } while (sampled === 0 || Math.floor((expired * 100) / sampled) > acceptableStale);
     }
   }
+
+  // Test helpers (src/testing/): plain-JS views and fast resets of the keyspace.
+
+  /** Every key and function library, to restore() later (per-test reset of a seeded fixture). */
+  snapshot(): Snapshot { return takeSnapshot(this); }
+  /** Put the keyspace and function libraries back as they were at snapshot(). */
+  restore(snap: Snapshot): void { restoreSnapshot(this, snap); }
+  /** The live keys of database `db` (default 0). */
+  keys(db = 0): string[] { return keysOf(this, db); }
+  /** Database `db` as plain JS: { key: { type, value, ttl } }. */
+  dump(db = 0): Record<string, KeyInfo> { return dumpKeyspace(this, db); }
+  /** Empty every database and drop the function libraries, as FLUSHALL + FUNCTION FLUSH. */
+  flushAll(): void { restoreSnapshot(this, { dbs: [], functions: null }); }
 
   stop(): void {
     if (this.activeExpireTimer) this.clock.clearTimer(this.activeExpireTimer);
