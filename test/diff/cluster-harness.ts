@@ -8,7 +8,8 @@
  * Lines: `@N CMD` sends from the default client of node N (0..2); `@N.name CMD`
  * from another client of node N; no prefix means node 0. `!info CMD` compares a
  * CLUSTER INFO reply without the bus message counters (the simulation has no bus).
- * `$ID0`..`$ID2` in a command stand for the node ids.
+ * `$ID0`..`$ID2` in a command stand for the node ids. `!sleep MS` waits for the real
+ * cluster bus to spread a configuration change.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -138,6 +139,9 @@ export async function runClusterScenario(file: string, bin: string): Promise<{ c
     for (let i = 0; i < lines.length; i++) {
       let line = lines[i].trim();
       if (!line || line.startsWith('#')) continue;
+      // Give the real cluster bus time to spread a change (the simulation settles at once).
+      const sl = /^!sleep\s+(\d+)$/.exec(line);
+      if (sl) { await sleep(Number(sl[1])); continue; }
       let info = false;
       if (line.startsWith('!info ')) { info = true; line = line.slice(6).trim(); }
       let name = '0';
