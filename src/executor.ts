@@ -176,6 +176,7 @@ export function call(server: RedSim, client: Client, spec: CommandSpec, argv: st
     inExec: mode.inExec, inScript: mode.inScript, denyBlocking: mode.inExec || mode.inScript,
   };
   let r: Reply | Promise<Reply>;
+  const t0 = server.clock.nowUs();
   try {
     r = handler ? handler(ctx, argv) : unsupportedReply(spec);
   } catch (e) {
@@ -183,8 +184,11 @@ export function call(server: RedSim, client: Client, spec: CommandSpec, argv: st
   } finally {
     server.callDepth--;
   }
+  const duration = Math.max(0, Math.floor(server.clock.nowUs() - t0));
   const st = server.stats.calls.entry(info.id, spec.fullname);
   st.calls++;
+  st.usec += duration;
+  server.afterCall(client, spec, argv, duration, r, st);
   server.stats.commandsProcessed++;
   if (!(r instanceof Promise) && r.t === 'error') { st.failed++; server.stats.failedCalls++; }
   if (outer) {

@@ -17,6 +17,9 @@ import { takeSnapshot, restoreSnapshot, type Snapshot } from './testing/snapshot
 import { keysOf, dumpKeyspace, type KeyInfo } from './testing/inspect.js';
 import { PubSub } from './pubsub/pubsub.js';
 import { Evictor, type Policy } from './keyspace/evict.js';
+import { SlowLog } from './introspection/slowlog.js';
+import { LatencyMonitor, Histogram } from './introspection/latency.js';
+import type { CommandSpec } from './commands/table.js';
 import type { MemAccount } from './keyspace/db.js';
 import { trackedUsedMemory } from './keyspace/memory.js';
 
@@ -44,7 +47,11 @@ export interface Stats {
   calls: CallStats;
 }
 
-export interface CallStat { calls: number; usec: number; rejected: number; failed: number }
+export interface CallStat {
+  calls: number; usec: number; rejected: number; failed: number;
+  /** Latency histogram (latency-tracking), created on the first recorded call. */
+  hist?: Histogram;
+}
 
 /**
  * Per-command stats by full name (INFO commandstats reads it as a Map). The executor
@@ -110,6 +117,13 @@ export class RedSim {
   preCommandOom = false;
   /** Hook for the `evicted` keyspace notification (set by the notifications module when present). */
   onEvicted: ((db: Database, key: string) => void) | null = null;
+  readonly slowlog = new SlowLog();
+  readonly latency = new LatencyMonitor();
+  /** Cached from CONFIG (configChanged): read on every command. */
+  private slowlogSlowerThan = 10000;
+  private slowlogMaxLen = 128;
+  private latencyThreshold = 0;
+  private latencyTracking = true;
   private nextClientId = 1;
   private activeExpireTimer: unknown = null;
   private readonly hooks: KeyspaceHooks;
@@ -135,6 +149,7 @@ export class RedSim {
     this.config.onChange = (name) => this.configChanged(name);
     this.configChanged('maxmemory-policy');
     this.configChanged('list-max-listpack-size');
+    this.configChanged('slowlog-log-slower-than');
     const n = this.config.getNumber('databases');
     this.dbs = Array.from({ length: n }, (_, i) => new Database(i, this.hooks));
     this.blocking = new BlockingManager(this);
@@ -160,11 +175,40 @@ export class RedSim {
         ? { logFactor: cfg.getNumber('lfu-log-factor'), decayTime: cfg.getNumber('lfu-decay-time'), random: this.random }
         : null;
       this.evictor?.reset();
+    } else if (name === 'slowlog-log-slower-than' || name === 'slowlog-max-len' || name === 'latency-monitor-threshold' || name === 'latency-tracking') {
+      this.slowlogSlowerThan = cfg.getNumber('slowlog-log-slower-than');
+      this.slowlogMaxLen = cfg.getNumber('slowlog-max-len');
+      this.latencyThreshold = cfg.getNumber('latency-monitor-threshold');
+      this.latencyTracking = cfg.getBool('latency-tracking');
     } else if (name === 'list-max-listpack-size') {
       this.mem.listFill = cfg.getNumber('list-max-listpack-size');
     } else if (name === 'maxmemory' && cfg.getNumber('maxmemory') > 0) {
       this.usedMemory();
     }
+  }
+
+  /**
+   * After a command ran through call(): the latency monitor's command events, the
+   * slow log and the per-command latency histogram. A command that blocked is
+   * logged when it completes, as Redis does on unblock.
+   */
+  afterCall(client: Client, spec: CommandSpec, argv: string[], duration: number, r: Reply | Promise<Reply>, st: CallStat): void {
+    if (this.latencyThreshold) {
+      this.latency.addIfNeeded(spec.flags.has('fast') ? 'fast-command' : 'command', Math.floor(duration / 1000), this.latencyThreshold, this.clock.now());
+    }
+    if (r instanceof Promise) {
+      r.then(() => this.logCall(client, spec, argv, duration, st), () => undefined);
+      return;
+    }
+    this.logCall(client, spec, argv, duration, st);
+  }
+
+  private logCall(client: Client, spec: CommandSpec, argv: string[], duration: number, st: CallStat): void {
+    if (!spec.flags.has('skip_slowlog')) {
+      this.slowlog.push(argv, duration, this.clock.now(), client.kind === 'script' ? '?:0' : client.addr, client.name,
+        this.slowlogSlowerThan, this.slowlogMaxLen);
+    }
+    if (this.latencyTracking) (st.hist ??= new Histogram()).record(duration * 1000);
   }
 
   /**
@@ -235,7 +279,11 @@ export class RedSim {
     const tick = () => {
       this.activeExpireTimer = this.clock.setTimer(1000 / Math.max(1, this.config.getNumber('hz')), tick);
       if (this.busy || this.ext.activeExpireDisabled) return;
+      const t0 = this.clock.nowUs();
       this.activeExpireCycle();
+      if (this.latencyThreshold) {
+        this.latency.addIfNeeded('expire-cycle', Math.floor((this.clock.nowUs() - t0) / 1000), this.latencyThreshold, this.clock.now());
+      }
       this.blocking.serveReady();
       this.compactDatabases();
     };
