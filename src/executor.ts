@@ -1,6 +1,6 @@
 /**
  * The executor pipeline, in the order of Redis's processCommand: lookup, arity,
- * no-multi, busy script, then queue (inside MULTI) or call. Every rejection before
+ * NOAUTH, no-multi, ACL permissions, busy script, then queue (inside MULTI) or call. Every rejection before
  * execution flags the transaction (EXECABORT); errors a handler returns while
  * running do not.
  */
@@ -14,6 +14,7 @@ import type { Ctx } from './context.js';
 import { discardTransaction } from './commands/transactions/transactions.js';
 import { cstr } from './util/bytes.js';
 import { afterCommand, clusterOf, getNodeByQuery, needsRouting, redirectError } from './cluster/routing.js';
+import { checkCommand, nopermMessage, unrestricted } from './acl/check.js';
 import { isControlCommand, runControlCommand } from './control.js';
 
 /** Commands that run (not queue) while the client is in MULTI. */
@@ -99,7 +100,18 @@ function processCommand(server: RedSim, client: Client, argv: string[]): Reply |
   }
   if (!arityOk(spec, argv.length)) return reject(server, client, `ERR wrong number of arguments for '${spec.fullname}' command`, spec);
   if (spec.name === 'debug' && !spec.parent && !debugAllowed(server, client)) return reject(server, client, DEBUG_DENIED, spec);
+  if (!client.authenticated && !spec.flags.has('no_auth') && server.acl.authRequired(client)) {
+    return reject(server, client, 'NOAUTH Authentication required.', spec);
+  }
   if (client.multi && spec.flags.has('no_multi')) return reject(server, client, 'ERR Command not allowed inside a transaction', spec);
+  if (!unrestricted(client.user)) {
+    const denied = checkCommand(client.user, spec, argv);
+    if (denied) {
+      const object = denied.denied === 'command' ? spec.fullname : argv[denied.pos];
+      server.acl.addLog(client, denied.denied, client.multi ? 'multi' : 'toplevel', object);
+      return reject(server, client, nopermMessage(spec, denied.denied), spec);
+    }
+  }
   const cluster = clusterOf(server);
   if (cluster && needsRouting(spec)) {
     // A key served elsewhere (or across slots): redirect. A redirected EXEC drops the
