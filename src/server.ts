@@ -14,6 +14,7 @@ import { BlockingManager } from './blocking.js';
 import './commands/index.js';
 import { Connection } from './api.js';
 import { PubSub } from './pubsub/pubsub.js';
+import { notifyKeyspaceEvent, keyspaceEventsStringToFlags, keyspaceEventsFlagsToString, NOTIFY } from './pubsub/notify.js';
 import { Evictor, type Policy } from './keyspace/evict.js';
 import type { MemAccount } from './keyspace/db.js';
 import { trackedUsedMemory } from './keyspace/memory.js';
@@ -103,7 +104,9 @@ export class RedSim {
   /** The OOM state found before the current command (Redis's pre_command_oom_state), read by scripts. */
   preCommandOom = false;
   /** Hook for the `evicted` keyspace notification (set by the notifications module when present). */
-  onEvicted: ((db: Database, key: string) => void) | null = null;
+  onEvicted: ((db: Database, key: string) => void) | null = (db, key) => notifyKeyspaceEvent(this, NOTIFY.EVICTED, 'evicted', key, db.id);
+  /** notify-keyspace-events as flags (src/pubsub/notify.ts). */
+  notifyFlags = 0;
   private nextClientId = 1;
   private activeExpireTimer: unknown = null;
   private readonly hooks: KeyspaceHooks;
@@ -119,7 +122,7 @@ export class RedSim {
       now: () => server.now(),
       signalModified: (db, key) => touchWatchedKey(db, key),
       signalReady: (db, key) => server.blocking.signalReady(db, key),
-      onExpired: () => {},
+      onExpired: (db, key) => notifyKeyspaceEvent(server, NOTIFY.EXPIRED, 'expired', key, db.id),
       compactDue: (db) => { server.compactQueue.push(db); },
       stats: this.stats,
       lfu: null,
@@ -127,6 +130,7 @@ export class RedSim {
     };
     this.config.onChange = (name) => this.configChanged(name);
     this.configChanged('maxmemory-policy');
+    this.configChanged('notify-keyspace-events');
     this.configChanged('list-max-listpack-size');
     const n = this.config.getNumber('databases');
     this.dbs = Array.from({ length: n }, (_, i) => new Database(i, this.hooks));
@@ -148,6 +152,16 @@ export class RedSim {
   /** Re-read the parameters the keyspace caches. */
   private configChanged(name: string): void {
     const cfg = this.config;
+    if (name === 'notify-keyspace-events') {
+      // Options given at start-up are stored as written: normalise them once here.
+      const f = keyspaceEventsStringToFlags(cfg.get(name) ?? '');
+      this.notifyFlags = f === -1 ? 0 : f;
+      const norm = keyspaceEventsFlagsToString(this.notifyFlags);
+      if (norm !== cfg.get(name)) cfg.setRaw(name, norm);
+      this.hooks.keyMiss = f & NOTIFY.KEY_MISS ? (db, key) => notifyKeyspaceEvent(this, NOTIFY.KEY_MISS, 'keymiss', key, db.id) : null;
+      this.hooks.newKey = f & NOTIFY.NEW ? (db, key) => notifyKeyspaceEvent(this, NOTIFY.NEW, 'new', key, db.id) : null;
+      return;
+    }
     if (name === 'maxmemory-policy' || name === 'lfu-log-factor' || name === 'lfu-decay-time') {
       this.hooks.lfu = (cfg.get('maxmemory-policy') ?? '').includes('lfu')
         ? { logFactor: cfg.getNumber('lfu-log-factor'), decayTime: cfg.getNumber('lfu-decay-time'), random: this.random }

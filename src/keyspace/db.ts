@@ -35,6 +35,10 @@ export interface KeyspaceHooks {
   lfu?: LfuParams | null;
   /** The used_memory bookkeeping (see MemAccount). */
   mem?: MemAccount;
+  /** Set only while `keymiss` notifications are on: a read lookup found nothing. */
+  keyMiss?: ((db: Database, key: string) => void) | null;
+  /** Set only while `new` notifications are on: dbAdd put a key that did not exist. */
+  newKey?: ((db: Database, key: string) => void) | null;
 }
 
 export class Database {
@@ -124,7 +128,10 @@ export class Database {
     const now = this.hooks.now();
     if (this.expires.size !== 0) this.expireAt(key, now);
     const v = this.data.get(key);
-    if (v) { this.hooks.stats.keyspaceHits++; v.lru = now; if (this.hooks.lfu) lfuTouch(v, now, this.hooks.lfu); } else this.hooks.stats.keyspaceMisses++;
+    if (v) { this.hooks.stats.keyspaceHits++; v.lru = now; if (this.hooks.lfu) lfuTouch(v, now, this.hooks.lfu); } else {
+      this.hooks.stats.keyspaceMisses++;
+      if (this.hooks.keyMiss) this.hooks.keyMiss(this, key);
+    }
     return v;
   }
 
@@ -157,6 +164,7 @@ export class Database {
     this.data.set(key, val);
     this.account(key, val);
     if (val.type === 'list' || val.type === 'zset') this.hooks.signalReady(this, key);
+    if (this.hooks.newKey) this.hooks.newKey(this, key);
     this.hooks.signalModified(this, key);
   }
 
@@ -170,6 +178,7 @@ export class Database {
     this.data.set(key, val);
     this.account(key, val);
     if (val.type === 'list' || val.type === 'zset') this.hooks.signalReady(this, key);
+    if (this.hooks.newKey) this.hooks.newKey(this, key);
   }
 
   /**
@@ -179,6 +188,7 @@ export class Database {
   set(key: string, val: RValue, keepTtl = false): void {
     // Only a new list/zset key can wake blocked clients: skip the lookup for others.
     const ready = (val.type === 'list' || val.type === 'zset') && !this.data.has(key);
+    const isNew = this.hooks.newKey ? !this.data.has(key) : false;
     if (this.hooks.mem?.on) this.unaccount(key);
     if (this.hooks.lfu) {
       // dbOverwrite keeps the old value's LFU word.
@@ -190,6 +200,7 @@ export class Database {
     this.account(key, val);
     if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
     if (ready) this.hooks.signalReady(this, key);
+    if (isNew) this.hooks.newKey!(this, key);
     this.hooks.signalModified(this, key);
   }
 
