@@ -9,6 +9,7 @@ import type { Reply } from './reply.js';
 import { fromText, toText, fromBuffer, toBuffer, isAscii } from './util/bytes.js';
 import { encodeReply } from './resp/encode.js';
 import { formatDouble } from './util/float.js';
+import type { ReplyOf } from './reply-types.js';
 
 /** A Redis error reply. `message` is Redis's text, e.g. "ERR syntax error". */
 export class ReplyError extends Error {
@@ -236,7 +237,12 @@ export class Connection {
     this.pending = q;
   }
 
-  /** Run a command; resolves to a JS value, rejects with ReplyError on an error reply. */
+  /**
+   * Run a command; resolves to a JS value (typed per command: see reply-types.ts),
+   * rejects with ReplyError on an error reply.
+   */
+  call<C extends string>(cmd: C, ...args: Arg[]): Promise<ReplyOf<C>>;
+  call(...args: Arg[]): Promise<unknown>;
   call(...args: Arg[]): Promise<unknown> {
     // Not an async function: a synchronous reply settles the promise directly.
     let r: Reply | Promise<Reply>;
@@ -257,11 +263,29 @@ export class Connection {
     return encodeReply(r, this.client.resp);
   }
 
-  /** Synchronous call: throws ReplyError on error replies, and Error if the command would block. */
+  /**
+   * Synchronous call: throws ReplyError on error replies. A command that would block
+   * (BLPOP on an empty list, ...) is refused with an Error and leaves nothing behind:
+   * the client is not blocked and nothing changed. A script that yields (runs past
+   * busy-reply-threshold) cannot be refused up front: it goes on running, and the
+   * Error says so.
+   */
+  callSync<C extends string>(cmd: C, ...args: Arg[]): ReplyOf<C>;
+  callSync(...args: Arg[]): unknown;
   callSync(...args: Arg[]): unknown {
-    const r = this.run(args);
-    if (r instanceof Promise) throw new Error('command blocked: use call() for blocking commands');
-    return unwrap(r, NO_OPTS, this.client.resp);
+    if (this.pending) throw new Error('callSync: an earlier command on this connection is still blocked; await it or use call()');
+    const c = this.client;
+    c.refuseBlocking = true;
+    c.refusedBlock = false;
+    let r: Reply | Promise<Reply>;
+    try { r = this.run(args); } finally { c.refuseBlocking = false; }
+    if (c.refusedBlock) {
+      c.refusedBlock = false;
+      this.pending = null;
+      throw new Error('callSync: the command would block (nothing was done); use call() for blocking commands');
+    }
+    if (r instanceof Promise) throw new Error('callSync: the script is still running (it yielded past busy-reply-threshold); use call()');
+    return unwrap(r, NO_OPTS, c.resp);
   }
 
   close(): void {

@@ -20,6 +20,9 @@ export class Client {
   closeAfterReply = false;
   /** Blocked on keys (BLPOP...): the unblock/cancel hook. */
   blocked: { cancel: (r?: import('./reply.js').Reply) => void } | null = null;
+  /** Set during the in-process callSync: a command that would block is refused instead (refusedBlock records it). */
+  refuseBlocking = false;
+  refusedBlock = false;
   readonly createdAt: number;
   lastInteraction: number;
   lastCommand = 'NULL';

@@ -13,6 +13,7 @@ import { HANDLERS, unsupportedReply, type Handler } from './commands/registry.js
 import type { Ctx } from './context.js';
 import { discardTransaction } from './commands/transactions/transactions.js';
 import { cstr } from './util/bytes.js';
+import { isControlCommand, runControlCommand } from './control.js';
 
 /** Commands that run (not queue) while the client is in MULTI. */
 const TX_CONTROL = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
@@ -85,7 +86,10 @@ export function execute(server: RedSim, client: Client, argv: string[]): Reply |
   const spec = lookupCommand(argv);
   // Like c->lastcmd: set at lookup, even when the command is then rejected.
   client.lastCommand = spec ? spec.fullname : 'NULL';
-  if (!spec) return reject(server, client, unknownCommandError(argv));
+  if (!spec) {
+    if (server.controlCommands && isControlCommand(argv[0])) return runControlCommand(server, argv);
+    return reject(server, client, unknownCommandError(argv));
+  }
   if (!arityOk(spec, argv.length)) return reject(server, client, `ERR wrong number of arguments for '${spec.fullname}' command`, spec);
   if (spec.name === 'debug' && !spec.parent && !debugAllowed(server, client)) return reject(server, client, DEBUG_DENIED, spec);
   if (client.multi && spec.flags.has('no_multi')) return reject(server, client, 'ERR Command not allowed inside a transaction', spec);
@@ -152,6 +156,7 @@ export function call(server: RedSim, client: Client, spec: CommandSpec, argv: st
     inExec: mode.inExec, inScript: mode.inScript, denyBlocking: mode.inExec || mode.inScript,
   };
   let r: Reply | Promise<Reply>;
+  const t0 = server.clock.nowUs();
   try {
     r = handler ? handler(ctx, argv) : unsupportedReply(spec);
   } catch (e) {
@@ -159,8 +164,11 @@ export function call(server: RedSim, client: Client, spec: CommandSpec, argv: st
   } finally {
     server.callDepth--;
   }
+  const duration = Math.max(0, Math.floor(server.clock.nowUs() - t0));
   const st = server.stats.calls.entry(info.id, spec.fullname);
   st.calls++;
+  st.usec += duration;
+  server.afterCall(client, spec, argv, duration, r, st);
   server.stats.commandsProcessed++;
   if (!(r instanceof Promise) && r.t === 'error') { st.failed++; server.stats.failedCalls++; }
   if (outer) {

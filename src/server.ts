@@ -13,9 +13,14 @@ import { touchWatchedKey } from './commands/transactions/transactions.js';
 import { BlockingManager } from './blocking.js';
 import './commands/index.js';
 import { Connection } from './api.js';
+import { takeSnapshot, restoreSnapshot, type Snapshot } from './testing/snapshot.js';
+import { keysOf, dumpKeyspace, type KeyInfo } from './testing/inspect.js';
 import { PubSub } from './pubsub/pubsub.js';
 import { notifyKeyspaceEvent, keyspaceEventsStringToFlags, keyspaceEventsFlagsToString, NOTIFY } from './pubsub/notify.js';
 import { Evictor, type Policy } from './keyspace/evict.js';
+import { SlowLog } from './introspection/slowlog.js';
+import { LatencyMonitor, Histogram } from './introspection/latency.js';
+import type { CommandSpec } from './commands/table.js';
 import type { MemAccount } from './keyspace/db.js';
 import { trackedUsedMemory } from './keyspace/memory.js';
 
@@ -26,6 +31,8 @@ export interface RedSimOptions {
   random?: RandomSource;
   /** CONFIG overrides, e.g. { 'busy-reply-threshold': 100 }. */
   config?: Record<string, string | number>;
+  /** Accept the REDSIM.* control commands (src/control.ts), e.g. REDSIM.CLOCK ADVANCE over a socket. */
+  controlCommands?: boolean;
 }
 
 export interface Stats {
@@ -41,7 +48,11 @@ export interface Stats {
   calls: CallStats;
 }
 
-export interface CallStat { calls: number; usec: number; rejected: number; failed: number }
+export interface CallStat {
+  calls: number; usec: number; rejected: number; failed: number;
+  /** Latency histogram (latency-tracking), created on the first recorded call. */
+  hist?: Histogram;
+}
 
 /**
  * Per-command stats by full name (INFO commandstats reads it as a Map). The executor
@@ -98,6 +109,8 @@ export class RedSim {
   busy: null | { kind: 'eval' | 'function'; timedOut: boolean } = null;
   /** Extension slots for subsystems (scripting engine, function libraries, ...). */
   readonly ext: Record<string, unknown> = {};
+  /** REDSIM.* control commands are accepted (RedSimOptions.controlCommands). */
+  readonly controlCommands: boolean;
   /** The used_memory estimate's dataset account (src/keyspace/memory.ts). */
   readonly mem: MemAccount = { on: false, bytes: 0, listFill: -2 };
   readonly evictor: Evictor;
@@ -107,6 +120,13 @@ export class RedSim {
   onEvicted: ((db: Database, key: string) => void) | null = (db, key) => notifyKeyspaceEvent(this, NOTIFY.EVICTED, 'evicted', key, db.id);
   /** notify-keyspace-events as flags (src/pubsub/notify.ts). */
   notifyFlags = 0;
+  readonly slowlog = new SlowLog();
+  readonly latency = new LatencyMonitor();
+  /** Cached from CONFIG (configChanged): read on every command. */
+  private slowlogSlowerThan = 10000;
+  private slowlogMaxLen = 128;
+  private latencyThreshold = 0;
+  private latencyTracking = true;
   private nextClientId = 1;
   private activeExpireTimer: unknown = null;
   private readonly hooks: KeyspaceHooks;
@@ -115,6 +135,7 @@ export class RedSim {
     this.clock = opts.clock ?? new RealClock();
     this.random = opts.random ?? new SeededRandom(opts.seed ?? (Date.now() ^ (runIdCounter++ * 7919)));
     this.config = new Config(opts.config);
+    this.controlCommands = opts.controlCommands ?? false;
     this.startTime = this.clock.now();
     this.runId = Array.from({ length: 40 }, () => '0123456789abcdef'[this.random.int(16)]).join('');
     const server = this;
@@ -132,6 +153,7 @@ export class RedSim {
     this.configChanged('maxmemory-policy');
     this.configChanged('notify-keyspace-events');
     this.configChanged('list-max-listpack-size');
+    this.configChanged('slowlog-log-slower-than');
     const n = this.config.getNumber('databases');
     this.dbs = Array.from({ length: n }, (_, i) => new Database(i, this.hooks));
     this.blocking = new BlockingManager(this);
@@ -167,11 +189,40 @@ export class RedSim {
         ? { logFactor: cfg.getNumber('lfu-log-factor'), decayTime: cfg.getNumber('lfu-decay-time'), random: this.random }
         : null;
       this.evictor?.reset();
+    } else if (name === 'slowlog-log-slower-than' || name === 'slowlog-max-len' || name === 'latency-monitor-threshold' || name === 'latency-tracking') {
+      this.slowlogSlowerThan = cfg.getNumber('slowlog-log-slower-than');
+      this.slowlogMaxLen = cfg.getNumber('slowlog-max-len');
+      this.latencyThreshold = cfg.getNumber('latency-monitor-threshold');
+      this.latencyTracking = cfg.getBool('latency-tracking');
     } else if (name === 'list-max-listpack-size') {
       this.mem.listFill = cfg.getNumber('list-max-listpack-size');
     } else if (name === 'maxmemory' && cfg.getNumber('maxmemory') > 0) {
       this.usedMemory();
     }
+  }
+
+  /**
+   * After a command ran through call(): the latency monitor's command events, the
+   * slow log and the per-command latency histogram. A command that blocked is
+   * logged when it completes, as Redis does on unblock.
+   */
+  afterCall(client: Client, spec: CommandSpec, argv: string[], duration: number, r: Reply | Promise<Reply>, st: CallStat): void {
+    if (this.latencyThreshold) {
+      this.latency.addIfNeeded(spec.flags.has('fast') ? 'fast-command' : 'command', Math.floor(duration / 1000), this.latencyThreshold, this.clock.now());
+    }
+    if (r instanceof Promise) {
+      r.then(() => this.logCall(client, spec, argv, duration, st), () => undefined);
+      return;
+    }
+    this.logCall(client, spec, argv, duration, st);
+  }
+
+  private logCall(client: Client, spec: CommandSpec, argv: string[], duration: number, st: CallStat): void {
+    if (!spec.flags.has('skip_slowlog')) {
+      this.slowlog.push(argv, duration, this.clock.now(), client.kind === 'script' ? '?:0' : client.addr, client.name,
+        this.slowlogSlowerThan, this.slowlogMaxLen);
+    }
+    if (this.latencyTracking) (st.hist ??= new Histogram()).record(duration * 1000);
   }
 
   /**
@@ -242,7 +293,11 @@ export class RedSim {
     const tick = () => {
       this.activeExpireTimer = this.clock.setTimer(1000 / Math.max(1, this.config.getNumber('hz')), tick);
       if (this.busy || this.ext.activeExpireDisabled) return;
+      const t0 = this.clock.nowUs();
       this.activeExpireCycle();
+      if (this.latencyThreshold) {
+        this.latency.addIfNeeded('expire-cycle', Math.floor((this.clock.nowUs() - t0) / 1000), this.latencyThreshold, this.clock.now());
+      }
       this.blocking.serveReady();
       this.compactDatabases();
     };
@@ -286,6 +341,19 @@ export class RedSim {
       } while (sampled === 0 || Math.floor((expired * 100) / sampled) > acceptableStale);
     }
   }
+
+  // Test helpers (src/testing/): plain-JS views and fast resets of the keyspace.
+
+  /** Every key and function library, to restore() later (per-test reset of a seeded fixture). */
+  snapshot(): Snapshot { return takeSnapshot(this); }
+  /** Put the keyspace and function libraries back as they were at snapshot(). */
+  restore(snap: Snapshot): void { restoreSnapshot(this, snap); }
+  /** The live keys of database `db` (default 0). */
+  keys(db = 0): string[] { return keysOf(this, db); }
+  /** Database `db` as plain JS: { key: { type, value, ttl } }. */
+  dump(db = 0): Record<string, KeyInfo> { return dumpKeyspace(this, db); }
+  /** Empty every database and drop the function libraries, as FLUSHALL + FUNCTION FLUSH. */
+  flushAll(): void { restoreSnapshot(this, { dbs: [], functions: null }); }
 
   stop(): void {
     if (this.activeExpireTimer) this.clock.clearTimer(this.activeExpireTimer);

@@ -13,6 +13,7 @@ import './cluster/cluster.js';
 import './sort/sort.js';
 import './bitmap/bitmap.js';
 import './hyperloglog/hyperloglog.js';
+import './stream/index.js';
 import './scripting/scripting.js';
 import './scripting/functions.js';
 import './pubsub/pubsub.js';

@@ -145,6 +145,15 @@ class ConnectionHandler {
   }
 }
 
+/**
+ * Serve one already-connected socket (or a socket-shaped Duplex such as the
+ * in-memory pair of src/adapters/memory-socket.ts) with the same connection
+ * handling as the TCP server: one code path for every byte-speaking client.
+ */
+export function serveSocket(sim: RedSim, socket: net.Socket, onGone: () => void = () => {}): { destroy(): void } {
+  return new ConnectionHandler(sim, socket, () => onGone());
+}
+
 export interface ListenOptions {
   port?: number;
   /** Interface to bind; loopback unless told otherwise. */
