@@ -13,6 +13,8 @@ import { touchWatchedKey } from './commands/transactions/transactions.js';
 import { BlockingManager } from './blocking.js';
 import './commands/index.js';
 import { Connection } from './api.js';
+import { AclState } from './acl/state.js';
+import { splitArgBytes } from './cli/split.js';
 import { takeSnapshot, restoreSnapshot, type Snapshot } from './testing/snapshot.js';
 import { keysOf, dumpKeyspace, type KeyInfo } from './testing/inspect.js';
 import { PubSub } from './pubsub/pubsub.js';
@@ -31,6 +33,8 @@ export interface RedSimOptions {
   random?: RandomSource;
   /** CONFIG overrides, e.g. { 'busy-reply-threshold': 100 }. */
   config?: Record<string, string | number>;
+  /** ACL users as the configuration file's `user` lines declare them: ['alice on >pw ~* +@all', ...]. */
+  users?: string[];
   /** Accept the REDSIM.* control commands (src/control.ts), e.g. REDSIM.CLOCK ADVANCE over a socket. */
   controlCommands?: boolean;
 }
@@ -97,6 +101,8 @@ export class RedSim {
   readonly startTime: number;
   readonly runId: string;
   readonly blocking: BlockingManager;
+  /** Users, authentication and the ACL LOG. */
+  readonly acl: AclState;
   /** Pub/sub channels and patterns (src/pubsub/). */
   readonly pubsub = new PubSub();
   /** Nesting depth of call(): time is frozen while > 0 (EXEC, scripts). */
@@ -157,6 +163,8 @@ export class RedSim {
     const n = this.config.getNumber('databases');
     this.dbs = Array.from({ length: n }, (_, i) => new Database(i, this.hooks));
     this.blocking = new BlockingManager(this);
+    this.acl = new AclState(this);
+    this.initAcl(opts.users ?? []);
     this.evictor = new Evictor({
       dbs: this.dbs,
       random: this.random,
@@ -171,7 +179,37 @@ export class RedSim {
     if (this.config.getNumber('maxmemory') > 0) this.usedMemory();
   }
 
-  /** Re-read the parameters the keyspace caches. */
+  /**
+   * ACLLoadUsersAtStartup plus requirepass: `user` lines or an aclfile (not
+   * both), then the default user's password. Throws with Redis's reason.
+   */
+  private initAcl(users: string[]): void {
+    const pass = this.config.get('requirepass') ?? '';
+    if (pass !== '') this.acl.updateDefaultPassword(pass);
+    const file = this.config.get('aclfile') ?? '';
+    if (file !== '' && users.length) {
+      throw new Error('Configuring Redis with users defined in redis.conf and at the same setting an ACL file path is invalid.');
+    }
+    const lines = users.map((l) => {
+      const a = splitArgBytes(l);
+      if (!a) throw new Error(`Unbalanced quotes in user line: ${l}`);
+      return a[0]?.toLowerCase() === 'user' ? a : ['user', ...a];
+    });
+    this.acl.loadConfiguredUsers(lines);
+    if (file !== '') {
+      const e = this.acl.loadFromFile(null);
+      if (e) throw new Error(`Aborting Redis startup because of ACL errors: ${e}`);
+    }
+  }
+
+  /** Drop a connection now (CLIENT KILL, deleted ACL user): the front end closes its socket. */
+  killClient(c: Client): void {
+    c.closeAfterReply = true;
+    this.closeClient(c);
+    (c as Client & { onKill?: () => void }).onKill?.();
+  }
+
+  /** Re-read the parameters the keyspace caches; requirepass becomes the default user's password. */
   private configChanged(name: string): void {
     const cfg = this.config;
     if (name === 'notify-keyspace-events') {
@@ -198,6 +236,8 @@ export class RedSim {
       this.mem.listFill = cfg.getNumber('list-max-listpack-size');
     } else if (name === 'maxmemory' && cfg.getNumber('maxmemory') > 0) {
       this.usedMemory();
+    } else if (name === 'requirepass') {
+      this.acl.updateDefaultPassword(cfg.get('requirepass') ?? '');
     }
   }
 
@@ -249,6 +289,7 @@ export class RedSim {
 
   createClient(opts: { addr?: string; laddr?: string } = {}): Client {
     const c = new Client(this.nextClientId++, this.dbs[0], this.clock.now(), opts);
+    this.acl.setDefaultAuth(c);
     this.clients.set(c.id, c);
     this.stats.connectionsReceived++;
     return c;
