@@ -11,13 +11,36 @@ export interface Clock {
   setTimer(ms: number, cb: () => void): unknown;
   clearTimer(handle: unknown): void;
   readonly virtual: boolean;
+  /** Drop any cached reading (a clock that caches now() per event-loop turn). */
+  refresh?(): void;
 }
+
+/** Reads of RealClock.now() served from one clock reading at most. */
+const CACHE_READS = 64;
 
 export class RealClock implements Clock {
   readonly virtual = false;
   // performance.now() is monotonic and much cheaper than hrtime.bigint() on the hot path.
   private readonly originMs = Date.now() - performance.now();
-  now(): number { return Math.floor(this.originMs + performance.now()); }
+  /**
+   * now() is read once per command; like Redis's cached mstime, one reading serves
+   * an event-loop turn (dropped at the next setImmediate), re-read at least every
+   * CACHE_READS reads so a long synchronous loop of commands still sees time move.
+   * nowUs() (script time limits, latency budgets) always reads the clock.
+   */
+  private cachedMs = -1;
+  private reads = 0;
+  private turnScheduled = false;
+  private readonly endTurn = (): void => { this.cachedMs = -1; this.turnScheduled = false; };
+  now(): number {
+    if (this.cachedMs >= 0 && --this.reads > 0) return this.cachedMs;
+    this.cachedMs = Math.floor(this.originMs + performance.now());
+    this.reads = CACHE_READS;
+    if (!this.turnScheduled) { this.turnScheduled = true; setImmediate(this.endTurn).unref?.(); }
+    return this.cachedMs;
+  }
+  /** Forget the cached reading (after blocking the thread, e.g. DEBUG SLEEP). */
+  refresh(): void { this.cachedMs = -1; }
   nowUs(): number { return Math.floor((this.originMs + performance.now()) * 1000); }
   setTimer(ms: number, cb: () => void): unknown { const t = setTimeout(cb, Math.max(0, ms)); t.unref?.(); return t; }
   clearTimer(handle: unknown): void { clearTimeout(handle as NodeJS.Timeout); }
