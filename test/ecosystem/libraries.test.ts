@@ -1,6 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import { RateLimiterRedis } from 'rate-limiter-flexible';
+// @ts-expect-error redlock ships no types for its ESM entry
 import Redlock from 'redlock';
+// @ts-expect-error express-session ships no types (no @types package installed)
 import session from 'express-session';
 import { RedisStore } from 'connect-redis';
 import { RedSim } from '../../src/server.js';
