@@ -57,6 +57,12 @@ export const PARAMS: ParamDef[] = [
   { name: 'acl-pubsub-default', kind: 'enum', values: ['allchannels', 'resetchannels'] },
 ];
 
+/**
+ * Parameters with their own syntax (Redis's special configs), validated and
+ * normalised by the module that owns them: name -> validator.
+ */
+export const SPECIAL_VALIDATORS = new Map<string, (value: string) => { ok: string } | { error: string }>();
+
 const require = createRequire(import.meta.url);
 function loadDefaults(): Record<string, string> {
   try { return require('./config-defaults.json'); } catch { return require('../../src/config-defaults.json'); }
@@ -123,6 +129,8 @@ export class Config {
    */
   validate(name: string, value: string): { ok: string } | { error: string } {
     const d = this.def(name);
+    const special = d && SPECIAL_VALIDATORS.get(d.name);
+    if (special) return special(value);
     const kind = d?.kind ?? inferKind(this.get(name) ?? '');
     if (d?.immutable) return { error: "can't set immutable config" };
     switch (kind) {

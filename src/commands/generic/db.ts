@@ -13,6 +13,7 @@ import { touchAllWatchedKeysInDb } from '../transactions/transactions.js';
 import { copyExpire } from './expire.js';
 import { dupString } from '../string/enc.js';
 import { IndexedMap, IndexedSet } from '../../types/indexed.js';
+import { notify, notifyKeyspaceEvent, NOTIFY } from '../../pubsub/notify.js';
 
 const SAME_OBJECT = 'ERR source and destination objects are the same';
 
@@ -49,6 +50,8 @@ function renameGeneric(ctx: Ctx, argv: string[], nx: boolean): Reply {
   db.add(dst, o);
   copyExpire(db, src, db, dst);
   db.delete(src);
+  notify(ctx, NOTIFY.GENERIC, 'rename_from', src);
+  notify(ctx, NOTIFY.GENERIC, 'rename_to', dst);
   return nx ? ONE : OK;
 }
 
@@ -100,6 +103,8 @@ registerAll({
     dst.add(key, o);
     copyExpire(src, key, dst, key);
     src.delete(key);
+    notifyKeyspaceEvent(ctx.server, NOTIFY.GENERIC, 'move_from', key, src.id);
+    notifyKeyspaceEvent(ctx.server, NOTIFY.GENERIC, 'move_to', key, dst.id);
     return ONE;
   },
 
@@ -132,6 +137,7 @@ registerAll({
     if (del) dst.delete(newKey);
     dst.add(newKey, copy);
     copyExpire(src, key, dst, newKey);
+    notifyKeyspaceEvent(ctx.server, NOTIFY.GENERIC, 'copy_to', newKey, dst.id);
     return ONE;
   },
 
