@@ -28,6 +28,16 @@ export class Client {
   laddr: string;
   kind: 'normal' | 'script' = 'normal';
   closed = false;
+  /**
+   * Which client-output-buffer-limit class applies (Redis's getClientType):
+   * set to 'pubsub' while subscribed, 'replica' for replicas.
+   */
+  outputClass: 'normal' | 'pubsub' | 'replica' = 'normal';
+  /**
+   * The front end's "write this reply now" hook, for out-of-band frames (pushes,
+   * MONITOR lines): set by the TCP server for its connections, null otherwise.
+   */
+  write: ((r: import('./reply.js').Reply) => void) | null = null;
 
   constructor(public readonly id: number, db: Database, now: number, opts: { addr?: string; laddr?: string } = {}) {
     this.db = db;

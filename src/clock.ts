@@ -15,10 +15,20 @@ export interface Clock {
 
 export class RealClock implements Clock {
   readonly virtual = false;
-  // performance.now() is monotonic and much cheaper than hrtime.bigint() on the hot path.
-  private readonly originMs = Date.now() - performance.now();
-  now(): number { return Math.floor(this.originMs + performance.now()); }
-  nowUs(): number { return Math.floor((this.originMs + performance.now()) * 1000); }
+  // The system clock (Date.now) gives the milliseconds; performance.now() adds the
+  // microseconds. The estimate is kept inside [Date.now(), Date.now() + 1ms): it never
+  // runs behind the wall clock (a PXAT computed by a client from its own clock then
+  // never shows a longer PTTL) nor drifts ahead of it.
+  private originMs = Date.now() - performance.now();
+  now(): number { return Math.floor(this.nowUs() / 1000); }
+  nowUs(): number {
+    const p = performance.now();
+    const lo = Date.now() * 1000;
+    const us = Math.floor((this.originMs + p) * 1000);
+    if (us >= lo && us < lo + 1000) return us;
+    this.originMs = lo / 1000 - p;
+    return lo;
+  }
   setTimer(ms: number, cb: () => void): unknown { const t = setTimeout(cb, Math.max(0, ms)); t.unref?.(); return t; }
   clearTimer(handle: unknown): void { clearTimeout(handle as NodeJS.Timeout); }
 }

@@ -19,7 +19,11 @@ export type Reply =
   | { t: 'bool'; v: boolean }           // RESP3 #t/#f, RESP2 :1/:0
   | { t: 'verbatim'; fmt: string; v: string } // RESP3 =, RESP2 bulk
   | { t: 'bignum'; v: string }          // RESP3 (, RESP2 bulk
-  | { t: 'push'; v: Reply[] };          // RESP3 >, RESP2 array
+  | { t: 'push'; v: Reply[] }           // RESP3 >, RESP2 array
+  /** RESP3 attribute frame (|N pairs) followed by the reply it decorates; RESP2 sends only `v`. */
+  | { t: 'attr'; attrs: Array<[Reply, Reply]>; v: Reply }
+  /** Out-of-band push frames written right before the reply `v` (DEBUG PROTOCOL push). */
+  | { t: 'withpush'; push: Reply[]; v: Reply };
 
 export const OK: Reply = Object.freeze({ t: 'status', v: 'OK' }) as Reply;
 export const QUEUED: Reply = Object.freeze({ t: 'status', v: 'QUEUED' }) as Reply;
@@ -48,6 +52,11 @@ export const double = (v: number): Reply => ({ t: 'double', v });
 export const bool = (v: boolean): Reply => ({ t: 'bool', v });
 export const verbatim = (v: string, fmt = 'txt'): Reply => ({ t: 'verbatim', fmt, v });
 export const bignum = (v: string): Reply => ({ t: 'bignum', v });
+
+export const attr = (attrs: Array<[Reply, Reply]>, v: Reply): Reply => ({ t: 'attr', attrs, v });
+export const withPush = (push: Reply[], v: Reply): Reply => ({ t: 'withpush', push, v });
+/** The reply itself without attribute or push frames around it (what a client's call returns). */
+export const plain = (r: Reply): Reply => (r.t === 'attr' || r.t === 'withpush' ? plain(r.v) : r);
 
 export const isError = (r: Reply): r is { t: 'error'; v: string } => r.t === 'error';
 

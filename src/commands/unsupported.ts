@@ -13,7 +13,7 @@ unsupported(['cluster|addslots', 'cluster|addslotsrange', 'cluster|bumpepoch', '
   'cluster|set-config-epoch', 'cluster|setslot', 'cluster|shards', 'cluster|slaves', 'cluster|slots',
   'asking', 'readonly', 'readwrite'], 'redsim is a standalone server, cluster mode is not simulated');
 unsupported(['psync', 'sync', 'replconf', 'replicaof', 'slaveof', 'role', 'wait', 'failover'], 'replication is not simulated');
-unsupported(['save', 'bgsave', 'bgrewriteaof', 'config|rewrite', 'shutdown', 'migrate', 'restore-asking'], 'there is no persistence or server process to manage');
+unsupported(['save', 'bgsave', 'bgrewriteaof', 'config|rewrite', 'migrate', 'restore-asking'], 'there is no persistence or server process to manage');
 unsupported(['module|list', 'module|load', 'module|loadex', 'module|unload'], 'modules cannot be loaded');
 unsupported(['latency|doctor', 'latency|graph', 'latency|histogram', 'latency|history', 'latency|latest', 'latency|reset',
   'memory|doctor', 'memory|malloc-stats', 'memory|purge', 'memory|stats', 'memory|usage',

@@ -11,6 +11,13 @@ import { subcommandSyntaxError } from '../server/debug.js';
 const NO_PASSWORD = 'ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?';
 const WRONGPASS = 'WRONGPASS invalid username-password pair or user is disabled.';
 
+/** A valid long long beyond 2^53 (parseLongLongNum answers null for those). */
+function isLongLong(s: string): boolean {
+  if (!/^-?[1-9][0-9]{15,18}$/.test(s)) return false;
+  const n = BigInt(s);
+  return n >= -(2n ** 63n) && n < 2n ** 63n;
+}
+
 function helloReply(server: RedSim, c: Client): Reply {
   void server;
   return map([
@@ -62,6 +69,8 @@ registerAll({
   select(ctx, argv) {
     const n = parseLongLongNum(argv[1]);
     if (n === null) return err(E.NOT_INT);
+    // getIntFromObjectOrReply: a long long outside int's range has its own text.
+    if (n < -2147483648 || n > 2147483647) return err('ERR value is out of range, value must between -2147483648 and 2147483647');
     if (n < 0 || n >= ctx.server.dbs.length) return err(E.DB_INDEX);
     ctx.client.db = ctx.server.dbs[n];
     return OK;
@@ -86,7 +95,7 @@ registerAll({
     let ver = c.resp as number;
     let i = 1;
     if (argv.length >= 2) {
-      const v = parseLongLongNum(argv[1]);
+      const v = parseLongLongNum(argv[1]) ?? (isLongLong(argv[1]) ? Infinity : null);
       if (v === null) return err('ERR Protocol version is not an integer or out of range');
       if (v < 2 || v > 3) return err('NOPROTO unsupported protocol version');
       ver = v;
