@@ -67,7 +67,7 @@ registerAll({
   },
   echo(_ctx, argv) { return bulk(argv[1]); },
   select(ctx, argv) {
-    const n = parseLongLongNum(argv[1]);
+    const n = parseLongLongNum(argv[1]) ?? (isLongLong(argv[1]) ? Infinity : null);
     if (n === null) return err(E.NOT_INT);
     // getIntFromObjectOrReply: a long long outside int's range has its own text.
     if (n < -2147483648 || n > 2147483647) return err('ERR value is out of range, value must between -2147483648 and 2147483647');
