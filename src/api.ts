@@ -9,6 +9,7 @@ import type { Reply } from './reply.js';
 import { fromText, toText, fromBuffer, toBuffer, isAscii } from './util/bytes.js';
 import { encodeReply } from './resp/encode.js';
 import { formatDouble } from './util/float.js';
+import type { ReplyOf } from './reply-types.js';
 
 /** A Redis error reply. `message` is Redis's text, e.g. "ERR syntax error". */
 export class ReplyError extends Error {
@@ -63,7 +64,7 @@ function jsAt(r: Reply, opts: ToJsOptions, resp: 2 | 3, depth: number): unknown 
     case 'int': return typeof r.v === 'bigint' && r.v >= BigInt(Number.MIN_SAFE_INTEGER) && r.v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(r.v) : r.v;
     case 'bulk': case 'verbatim': return opts.buffers ? toBuffer(r.v) : toText(r.v);
     case 'nil': case 'nilarray': return null;
-    case 'array': case 'set': case 'push':
+    case 'array': case 'set': case 'push': case 'seq':
       if (depth >= MAX_JS_RECURSION) return jsDeep(r, opts, resp);
       return r.v.map((x) => jsAt(x, opts, resp, depth + 1));
     case 'map': {
@@ -73,11 +74,11 @@ function jsAt(r: Reply, opts: ToJsOptions, resp: 2 | 3, depth: number): unknown 
       for (const [k, v] of r.v) o[String(jsAt(k, NO_OPTS, resp, depth + 1))] = jsAt(v, opts, resp, depth + 1);
       return o;
     }
-    case 'double': return resp === 2 ? jsAt({ t: 'bulk', v: formatDouble(r.v) }, opts, 2, depth) : r.v;
+    case 'double': return resp === 2 ? jsAt({ t: 'bulk', v: r.s ?? formatDouble(r.v) }, opts, 2, depth) : r.s === undefined ? r.v : Number(r.s);
     case 'bool': return resp === 2 ? (r.v ? 1 : 0) : r.v;
     case 'bignum': return resp === 2 ? r.v : BigInt(r.v);
     // Attributes and push frames decorate the reply; the caller gets the reply itself.
-    case 'attr': case 'withpush': return jsAt(r.v, opts, resp, depth);
+    case 'attr': return jsAt(r.v, opts, resp, depth);
   }
 }
 
@@ -91,7 +92,7 @@ interface JsFrame { src: readonly Reply[]; i: number; opts: ToJsOptions; obj: bo
 
 function openJs(r: Reply, opts: ToJsOptions, resp: 2 | 3): JsFrame | null {
   switch (r.t) {
-    case 'array': case 'set': case 'push':
+    case 'array': case 'set': case 'push': case 'seq':
       return { src: r.v, i: 0, opts, obj: false, out: [], key: undefined };
     case 'map': {
       const src: Reply[] = [];
@@ -125,9 +126,94 @@ function jsDeep(root: Reply, opts: ToJsOptions, resp: 2 | 3): unknown {
   return first.out;
 }
 
+/**
+ * An out-of-band frame as test code sees it. Strings are UTF-8 text; `frame` is the
+ * Reply value itself (exact bytes through encodeReply).
+ */
+export type PushEvent =
+  | { type: 'message'; channel: string; message: string; frame: Reply }
+  | { type: 'pmessage'; pattern: string; channel: string; message: string; frame: Reply }
+  | { type: 'smessage'; channel: string; message: string; frame: Reply }
+  /** Client-side caching: the keys to drop, or null after FLUSHALL/FLUSHDB. */
+  | { type: 'invalidate'; keys: string[] | null; frame: Reply }
+  /** A MONITOR line, without the leading '+'. */
+  | { type: 'monitor'; line: string; frame: Reply }
+  | { type: 'push'; value: unknown; frame: Reply };
+
+function pushEvent(f: Reply): PushEvent {
+  if (f.t === 'status') return { type: 'monitor', line: toText(f.v), frame: f };
+  const items = f.t === 'push' || f.t === 'array' ? f.v : null;
+  const str = (i: number): string => { const x = items![i]; return x && x.t === 'bulk' ? toText(x.v) : ''; };
+  const kind = items && items[0]?.t === 'bulk' ? items[0].v : '';
+  if (kind === 'message' && items!.length === 3) return { type: 'message', channel: str(1), message: str(2), frame: f };
+  if (kind === 'smessage' && items!.length === 3) return { type: 'smessage', channel: str(1), message: str(2), frame: f };
+  if (kind === 'pmessage' && items!.length === 4) return { type: 'pmessage', pattern: str(1), channel: str(2), message: str(3), frame: f };
+  if (kind === 'invalidate' && items!.length === 2) {
+    const k = items![1];
+    return { type: 'invalidate', keys: k.t === 'array' ? k.v.map((x) => (x.t === 'bulk' ? toText(x.v) : '')) : null, frame: f };
+  }
+  return { type: 'push', value: toJs(f), frame: f };
+}
+
+type PushListener = (e: PushEvent) => void;
+
 export class Connection {
   private pending: Promise<unknown> | null = null;
-  constructor(readonly sim: RedSim, readonly client: Client) {}
+  private readonly listeners = new Set<PushListener>();
+  constructor(readonly sim: RedSim, readonly client: Client) {
+    // Listeners run after the command that published returns, never inside it.
+    client.deliver = (frame) => {
+      if (this.listeners.size === 0) return;
+      const e = pushEvent(frame);
+      queueMicrotask(() => { for (const l of [...this.listeners]) l(e); });
+    };
+  }
+
+  /**
+   * Out-of-band frames this connection receives (pub/sub messages, tracking
+   * invalidations, MONITOR lines). Returns a function that removes the listener.
+   */
+  onPush(listener: PushListener): () => void {
+    this.listeners.add(listener);
+    return () => { this.listeners.delete(listener); };
+  }
+
+  /** Listen to one kind of push: on('message', e => ...), on('pmessage'), on('invalidate'), on('monitor'). */
+  on<T extends PushEvent['type']>(type: T, listener: (e: Extract<PushEvent, { type: T }>) => void): () => void {
+    return this.onPush((e) => { if (e.type === type) listener(e as Extract<PushEvent, { type: T }>); });
+  }
+
+  /**
+   * The pushes as an async iterator, from the moment it is created:
+   * `for await (const m of conn.pushes()) ...`. Buffers while nobody awaits;
+   * ends when the connection closes or the loop breaks.
+   */
+  pushes(): AsyncIterableIterator<PushEvent> {
+    const queue: PushEvent[] = [];
+    let waiter: ((r: IteratorResult<PushEvent>) => void) | null = null;
+    let done = false;
+    const off = this.onPush((e) => {
+      if (waiter) { const w = waiter; waiter = null; w({ value: e, done: false }); } else queue.push(e);
+    });
+    const finish = (): IteratorResult<PushEvent> => {
+      done = true; off(); this.closers.delete(end);
+      if (waiter) { const w = waiter; waiter = null; w({ value: undefined, done: true }); }
+      return { value: undefined, done: true };
+    };
+    const end = () => { finish(); };
+    this.closers.add(end);
+    const it: AsyncIterableIterator<PushEvent> = {
+      next: () => {
+        if (queue.length) return Promise.resolve({ value: queue.shift()!, done: false });
+        if (done || this.client.closed) return Promise.resolve(finish());
+        return new Promise((resolve) => { waiter = resolve; });
+      },
+      return: () => Promise.resolve(finish()),
+      [Symbol.asyncIterator]() { return it; },
+    };
+    return it;
+  }
+  private readonly closers = new Set<() => void>();
 
   get id(): number { return this.client.id; }
 
@@ -155,7 +241,12 @@ export class Connection {
     this.pending = q;
   }
 
-  /** Run a command; resolves to a JS value, rejects with ReplyError on an error reply. */
+  /**
+   * Run a command; resolves to a JS value (typed per command: see reply-types.ts),
+   * rejects with ReplyError on an error reply.
+   */
+  call<C extends string>(cmd: C, ...args: Arg[]): Promise<ReplyOf<C>>;
+  call(...args: Arg[]): Promise<unknown>;
   call(...args: Arg[]): Promise<unknown> {
     // Not an async function: a synchronous reply settles the promise directly.
     let r: Reply | Promise<Reply>;
@@ -176,14 +267,35 @@ export class Connection {
     return encodeReply(r, this.client.resp);
   }
 
-  /** Synchronous call: throws ReplyError on error replies, and Error if the command would block. */
+  /**
+   * Synchronous call: throws ReplyError on error replies. A command that would block
+   * (BLPOP on an empty list, ...) is refused with an Error and leaves nothing behind:
+   * the client is not blocked and nothing changed. A script that yields (runs past
+   * busy-reply-threshold) cannot be refused up front: it goes on running, and the
+   * Error says so.
+   */
+  callSync<C extends string>(cmd: C, ...args: Arg[]): ReplyOf<C>;
+  callSync(...args: Arg[]): unknown;
   callSync(...args: Arg[]): unknown {
-    const r = this.run(args);
-    if (r instanceof Promise) throw new Error('command blocked: use call() for blocking commands');
-    return unwrap(r, NO_OPTS, this.client.resp);
+    if (this.pending) throw new Error('callSync: an earlier command on this connection is still blocked; await it or use call()');
+    const c = this.client;
+    c.refuseBlocking = true;
+    c.refusedBlock = false;
+    let r: Reply | Promise<Reply>;
+    try { r = this.run(args); } finally { c.refuseBlocking = false; }
+    if (c.refusedBlock) {
+      c.refusedBlock = false;
+      this.pending = null;
+      throw new Error('callSync: the command would block (nothing was done); use call() for blocking commands');
+    }
+    if (r instanceof Promise) throw new Error('callSync: the script is still running (it yielded past busy-reply-threshold); use call()');
+    return unwrap(r, NO_OPTS, c.resp);
   }
 
-  close(): void { this.sim.closeClient(this.client); }
+  close(): void {
+    this.sim.closeClient(this.client);
+    for (const end of [...this.closers]) end();
+  }
 }
 
 function unwrap(r: Reply, opts: ToJsOptions, resp: 2 | 3): unknown {

@@ -92,6 +92,8 @@ export class BlockingManager {
 
   /** Block `client` until served, timed out, or cancelled (CLIENT UNBLOCK, disconnect). */
   block(client: Client, db: Database, req: BlockRequest): Promise<Reply> {
+    // callSync: refuse instead of blocking; blocking commands block before they change anything.
+    if (client.refuseBlocking) { client.refusedBlock = true; return Promise.resolve({ t: 'nil' }); }
     return new Promise<Reply>((resolve) => {
       const w: Waiter = {
         ...req, client, db, resolve, timer: null, done: false,

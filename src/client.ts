@@ -20,6 +20,9 @@ export class Client {
   closeAfterReply = false;
   /** Blocked on keys (BLPOP...): the unblock/cancel hook. */
   blocked: { cancel: (r?: import('./reply.js').Reply) => void } | null = null;
+  /** Set during the in-process callSync: a command that would block is refused instead (refusedBlock records it). */
+  refuseBlocking = false;
+  refusedBlock = false;
   readonly createdAt: number;
   lastInteraction: number;
   lastCommand = 'NULL';
@@ -29,15 +32,21 @@ export class Client {
   kind: 'normal' | 'script' = 'normal';
   closed = false;
   /**
-   * Which client-output-buffer-limit class applies (Redis's getClientType):
-   * set to 'pubsub' while subscribed, 'replica' for replicas.
+   * Which client-output-buffer-limit class applies besides pub/sub (Redis's
+   * getClientType): a client in pubsubMode counts as 'pubsub' whatever this says.
    */
   outputClass: 'normal' | 'pubsub' | 'replica' = 'normal';
   /**
-   * The front end's "write this reply now" hook, for out-of-band frames (pushes,
-   * MONITOR lines): set by the TCP server for its connections, null otherwise.
+   * Push sink: out-of-band frames (pub/sub messages, invalidations, MONITOR lines) are
+   * handed here in output order. Each front end (src/net/server.ts, src/api.ts) attaches one.
    */
-  write: ((r: import('./reply.js').Reply) => void) | null = null;
+  deliver: ((frame: import('./reply.js').Reply) => void) | null = null;
+  /** Pub/sub subscriptions (src/pubsub/), in subscription order. */
+  subChannels = new Set<string>();
+  subPatterns = new Set<string>();
+  subShard = new Set<string>();
+  /** Redis's CLIENT_PUBSUB: set by (P|S)SUBSCRIBE, cleared when nothing is left. */
+  pubsubMode = false;
 
   constructor(public readonly id: number, db: Database, now: number, opts: { addr?: string; laddr?: string } = {}) {
     this.db = db;

@@ -168,7 +168,12 @@ export class Config {
   }
   getBool(name: string): boolean { return this.get(name) === 'yes'; }
   /** Set without validation (validation lives in validate()). */
-  setRaw(name: string, value: string): void { const c = this.canonical(name); if (c) { this.values.set(c, value); this.numCache.clear(); this.obufCache = null; } }
+  setRaw(name: string, value: string): void {
+    const c = this.canonical(name);
+    if (c) { this.values.set(c, value); this.numCache.clear(); this.obufCache = null; this.onChange?.(c); }
+  }
+  /** Called with the canonical name after a parameter changes (the server re-reads what it caches). */
+  onChange?: (name: string) => void;
 
   /** client-output-buffer-limit per client class, parsed once per change. */
   outputBufferLimits(): Record<OutputBufferClass, OutputBufferLimit> {

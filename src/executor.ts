@@ -13,9 +13,13 @@ import { HANDLERS, unsupportedReply, type Handler } from './commands/registry.js
 import type { Ctx } from './context.js';
 import { discardTransaction } from './commands/transactions/transactions.js';
 import { cstr } from './util/bytes.js';
+import { isControlCommand, runControlCommand } from './control.js';
 
 /** Commands that run (not queue) while the client is in MULTI. */
 const TX_CONTROL = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
+
+/** What a RESP2 client in subscribed mode may still run (processCommand's list). */
+const PUBSUB_ALLOWED = new Set(['ping', 'subscribe', 'ssubscribe', 'unsubscribe', 'sunsubscribe', 'psubscribe', 'punsubscribe', 'quit', 'reset']);
 
 const BUSY_EVAL = 'BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.';
 const BUSY_FUNCTION = 'BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.';
@@ -82,10 +86,16 @@ export function execute(server: RedSim, client: Client, argv: string[]): Reply |
   const spec = lookupCommand(argv);
   // Like c->lastcmd: set at lookup, even when the command is then rejected.
   client.lastCommand = spec ? spec.fullname : 'NULL';
-  if (!spec) return reject(server, client, unknownCommandError(argv));
+  if (!spec) {
+    if (server.controlCommands && isControlCommand(argv[0])) return runControlCommand(server, argv);
+    return reject(server, client, unknownCommandError(argv));
+  }
   if (!arityOk(spec, argv.length)) return reject(server, client, `ERR wrong number of arguments for '${spec.fullname}' command`, spec);
   if (spec.name === 'debug' && !spec.parent && !debugAllowed(server, client)) return reject(server, client, DEBUG_DENIED, spec);
   if (client.multi && spec.flags.has('no_multi')) return reject(server, client, 'ERR Command not allowed inside a transaction', spec);
+  if (client.pubsubMode && client.resp === 2 && !PUBSUB_ALLOWED.has(spec.fullname)) {
+    return reject(server, client, `ERR Can't execute '${spec.fullname}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`, spec);
+  }
   if (server.busy && server.busy.timedOut && !spec.flags.has('allow_busy')) {
     return reject(server, client, server.busy.kind === 'eval' ? BUSY_EVAL : BUSY_FUNCTION, spec);
   }

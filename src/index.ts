@@ -4,3 +4,8 @@ export { Connection, ReplyError, toJs, type Arg } from './api.js';
 export { VirtualClock, RealClock, type Clock } from './clock.js';
 export { SeededRandom, type RandomSource } from './random.js';
 export type { Reply } from './reply.js';
+export type { CommandReplies, ReplyOf } from './reply-types.js';
+export { startServer, type StartServerOptions, type StartedServer } from './testing/server.js';
+export { redsimMatchers, type RedsimMatchers } from './testing/matchers.js';
+export type { Snapshot } from './testing/snapshot.js';
+export type { KeyInfo } from './testing/inspect.js';

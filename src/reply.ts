@@ -15,15 +15,19 @@ export type Reply =
   | { t: 'array'; v: Reply[] }          // *N
   | { t: 'map'; v: Array<[Reply, Reply]> } // RESP3 %N, RESP2 flat array of 2N
   | { t: 'set'; v: Reply[] }            // RESP3 ~N, RESP2 array
-  | { t: 'double'; v: number }          // RESP3 ,1.5  RESP2 bulk string (formatted as Redis does)
+  | { t: 'double'; v: number; s?: string } // RESP3 ,1.5  RESP2 bulk string: s, or v as Redis formats doubles
   | { t: 'bool'; v: boolean }           // RESP3 #t/#f, RESP2 :1/:0
   | { t: 'verbatim'; fmt: string; v: string } // RESP3 =, RESP2 bulk
   | { t: 'bignum'; v: string }          // RESP3 (, RESP2 bulk
   | { t: 'push'; v: Reply[] }           // RESP3 >, RESP2 array
   /** RESP3 attribute frame (|N pairs) followed by the reply it decorates; RESP2 sends only `v`. */
   | { t: 'attr'; attrs: Array<[Reply, Reply]>; v: Reply }
-  /** Out-of-band push frames written right before the reply `v` (DEBUG PROTOCOL push). */
-  | { t: 'withpush'; push: Reply[]; v: Reply };
+  /**
+   * Several replies written back to back (SUBSCRIBE a b answers one frame per channel);
+   * empty = nothing written (CLIENT REPLY OFF). Only at top level or as an EXEC element,
+   * where Redis too just appends the frames to the output.
+   */
+  | { t: 'seq'; v: Reply[] };
 
 export const OK: Reply = Object.freeze({ t: 'status', v: 'OK' }) as Reply;
 export const QUEUED: Reply = Object.freeze({ t: 'status', v: 'QUEUED' }) as Reply;
@@ -51,12 +55,13 @@ export const set = (v: Reply[]): Reply => ({ t: 'set', v });
 export const double = (v: number): Reply => ({ t: 'double', v });
 export const bool = (v: boolean): Reply => ({ t: 'bool', v });
 export const verbatim = (v: string, fmt = 'txt'): Reply => ({ t: 'verbatim', fmt, v });
+export const seq = (v: Reply[]): Reply => ({ t: 'seq', v });
+export const push = (v: Reply[]): Reply => ({ t: 'push', v });
 export const bignum = (v: string): Reply => ({ t: 'bignum', v });
 
 export const attr = (attrs: Array<[Reply, Reply]>, v: Reply): Reply => ({ t: 'attr', attrs, v });
-export const withPush = (push: Reply[], v: Reply): Reply => ({ t: 'withpush', push, v });
-/** The reply itself without attribute or push frames around it (what a client's call returns). */
-export const plain = (r: Reply): Reply => (r.t === 'attr' || r.t === 'withpush' ? plain(r.v) : r);
+/** The reply itself without the attribute frames around it (what a client's call returns). */
+export const plain = (r: Reply): Reply => (r.t === 'attr' ? plain(r.v) : r);
 
 export const isError = (r: Reply): r is { t: 'error'; v: string } => r.t === 'error';
 

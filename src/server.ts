@@ -13,6 +13,12 @@ import { touchWatchedKey } from './commands/transactions/transactions.js';
 import { BlockingManager } from './blocking.js';
 import './commands/index.js';
 import { Connection } from './api.js';
+import { takeSnapshot, restoreSnapshot, type Snapshot } from './testing/snapshot.js';
+import { keysOf, dumpKeyspace, type KeyInfo } from './testing/inspect.js';
+import { PubSub } from './pubsub/pubsub.js';
+import { Evictor, type Policy } from './keyspace/evict.js';
+import type { MemAccount } from './keyspace/db.js';
+import { trackedUsedMemory } from './keyspace/memory.js';
 
 export interface RedSimOptions {
   clock?: Clock;
@@ -21,6 +27,8 @@ export interface RedSimOptions {
   random?: RandomSource;
   /** CONFIG overrides, e.g. { 'busy-reply-threshold': 100 }. */
   config?: Record<string, string | number>;
+  /** Accept the REDSIM.* control commands (src/control.ts), e.g. REDSIM.CLOCK ADVANCE over a socket. */
+  controlCommands?: boolean;
 }
 
 export interface Stats {
@@ -31,6 +39,7 @@ export interface Stats {
   connectionsReceived: number;
   rejectedCalls: number;
   failedCalls: number;
+  evictedKeys: number;
   /** Per-command call counts (INFO commandstats). */
   calls: CallStats;
 }
@@ -81,11 +90,13 @@ export class RedSim {
   readonly clients = new Map<number, Client>();
   readonly stats: Stats = {
     keyspaceHits: 0, keyspaceMisses: 0, expiredKeys: 0, commandsProcessed: 0,
-    connectionsReceived: 0, rejectedCalls: 0, failedCalls: 0, calls: new CallStats(),
+    connectionsReceived: 0, rejectedCalls: 0, failedCalls: 0, evictedKeys: 0, calls: new CallStats(),
   };
   readonly startTime: number;
   readonly runId: string;
   readonly blocking: BlockingManager;
+  /** Pub/sub channels and patterns (src/pubsub/). */
+  readonly pubsub = new PubSub();
   /** Nesting depth of call(): time is frozen while > 0 (EXEC, scripts). */
   callDepth = 0;
   /** Command time snapshot (ms) taken at the outermost call. */
@@ -100,6 +111,15 @@ export class RedSim {
   isShutdown = false;
   /** Run once when SHUTDOWN closes this instance (`redsim serve` exits the process). */
   readonly shutdownHooks: Array<() => void> = [];
+  /** REDSIM.* control commands are accepted (RedSimOptions.controlCommands). */
+  readonly controlCommands: boolean;
+  /** The used_memory estimate's dataset account (src/keyspace/memory.ts). */
+  readonly mem: MemAccount = { on: false, bytes: 0, listFill: -2 };
+  readonly evictor: Evictor;
+  /** The OOM state found before the current command (Redis's pre_command_oom_state), read by scripts. */
+  preCommandOom = false;
+  /** Hook for the `evicted` keyspace notification (set by the notifications module when present). */
+  onEvicted: ((db: Database, key: string) => void) | null = null;
   private nextClientId = 1;
   private activeExpireTimer: unknown = null;
   private readonly hooks: KeyspaceHooks;
@@ -108,6 +128,7 @@ export class RedSim {
     this.clock = opts.clock ?? new RealClock();
     this.random = opts.random ?? new SeededRandom(opts.seed ?? (Date.now() ^ (runIdCounter++ * 7919)));
     this.config = new Config(opts.config);
+    this.controlCommands = opts.controlCommands ?? false;
     this.startTime = this.clock.now();
     this.runId = Array.from({ length: 40 }, () => '0123456789abcdef'[this.random.int(16)]).join('');
     const server = this;
@@ -118,10 +139,55 @@ export class RedSim {
       onExpired: () => {},
       compactDue: (db) => { server.compactQueue.push(db); },
       stats: this.stats,
+      lfu: null,
+      mem: this.mem,
     };
+    this.config.onChange = (name) => this.configChanged(name);
+    this.configChanged('maxmemory-policy');
+    this.configChanged('list-max-listpack-size');
     const n = this.config.getNumber('databases');
     this.dbs = Array.from({ length: n }, (_, i) => new Database(i, this.hooks));
     this.blocking = new BlockingManager(this);
+    this.evictor = new Evictor({
+      dbs: this.dbs,
+      random: this.random,
+      now: () => server.now(),
+      policy: () => server.config.get('maxmemory-policy') as Policy,
+      samples: () => server.config.getNumber('maxmemory-samples'),
+      lfuDecayTime: () => server.config.getNumber('lfu-decay-time'),
+      usedMemory: () => server.usedMemory(),
+      maxmemory: () => server.config.getNumber('maxmemory'),
+      onEvicted: (db, key) => { server.stats.evictedKeys++; server.onEvicted?.(db, key); },
+    });
+    if (this.config.getNumber('maxmemory') > 0) this.usedMemory();
+  }
+
+  /** Re-read the parameters the keyspace caches. */
+  private configChanged(name: string): void {
+    const cfg = this.config;
+    if (name === 'maxmemory-policy' || name === 'lfu-log-factor' || name === 'lfu-decay-time') {
+      this.hooks.lfu = (cfg.get('maxmemory-policy') ?? '').includes('lfu')
+        ? { logFactor: cfg.getNumber('lfu-log-factor'), decayTime: cfg.getNumber('lfu-decay-time'), random: this.random }
+        : null;
+      this.evictor?.reset();
+    } else if (name === 'list-max-listpack-size') {
+      this.mem.listFill = cfg.getNumber('list-max-listpack-size');
+    } else if (name === 'maxmemory' && cfg.getNumber('maxmemory') > 0) {
+      this.usedMemory();
+    }
+  }
+
+  /**
+   * The used_memory estimate (bytes), see src/keyspace/memory.ts. The first call
+   * switches on per-key bookkeeping, which from then on follows every write.
+   */
+  usedMemory(): number {
+    if (!this.mem.on) {
+      this.mem.on = true;
+      this.mem.bytes = 0;
+      for (const db of this.dbs) db.accountAll();
+    }
+    return trackedUsedMemory(this);
   }
 
   /** Run queued Database.compact() calls: only when no command is running. */
@@ -151,6 +217,7 @@ export class RedSim {
     c.closed = true;
     this.blocking.cancel(c);
     this.unwatchAll(c);
+    this.pubsub.dropClient(c);
     this.clients.delete(c.id);
   }
 
@@ -187,12 +254,63 @@ export class RedSim {
     const tick = () => {
       this.activeExpireTimer = this.clock.setTimer(1000 / Math.max(1, this.config.getNumber('hz')), tick);
       if (this.busy || this.ext.activeExpireDisabled) return;
-      for (const db of this.dbs) db.activeExpire(1000);
+      this.activeExpireCycle();
       this.blocking.serveReady();
       this.compactDatabases();
     };
     this.activeExpireTimer = this.clock.setTimer(100, tick);
   }
+
+  /** Next database the active expire cycle visits, and whether the last cycle ran out of time. */
+  private expireDb = 0;
+  private expireTimeLimitExit = false;
+
+  /**
+   * Redis's activeExpireCycle (slow cycle, run hz times a second): per database,
+   * loops of ACTIVE_EXPIRE_CYCLE_KEYS_PER_LOOP sampled volatile keys, repeated while
+   * more than the acceptable stale percentage of a sample had expired, within a
+   * CPU-time budget per cycle; all scaled by active-expire-effort. Time comes from
+   * the injectable clock (a virtual clock never runs out of budget, so replays
+   * stay deterministic). An idle server with many volatile keys does O(dbs * 20).
+   */
+  activeExpireCycle(): void {
+    const effort = this.config.getNumber('active-expire-effort') - 1;
+    const keysPerLoop = 20 + 5 * effort;
+    const acceptableStale = 10 - effort;
+    const hz = Math.max(1, this.config.getNumber('hz'));
+    const timeLimitUs = Math.max(1, Math.floor(((25 + 2 * effort) * 1_000_000) / hz / 100));
+    const n = this.dbs.length;
+    const dbsPerCall = this.expireTimeLimitExit ? n : Math.min(16, n);
+    this.expireTimeLimitExit = false;
+    const start = this.clock.nowUs();
+    let iteration = 0;
+    for (let j = 0; j < dbsPerCall && !this.expireTimeLimitExit; j++) {
+      const db = this.dbs[this.expireDb++ % n];
+      let sampled: number, expired: number;
+      do {
+        iteration++;
+        if (db.expires.size === 0) break;
+        ({ sampled, expired } = db.activeExpireLoop(keysPerLoop));
+        if ((iteration & 0xf) === 0 && this.clock.nowUs() - start > timeLimitUs) {
+          this.expireTimeLimitExit = true;
+          break;
+        }
+      } while (sampled === 0 || Math.floor((expired * 100) / sampled) > acceptableStale);
+    }
+  }
+
+  // Test helpers (src/testing/): plain-JS views and fast resets of the keyspace.
+
+  /** Every key and function library, to restore() later (per-test reset of a seeded fixture). */
+  snapshot(): Snapshot { return takeSnapshot(this); }
+  /** Put the keyspace and function libraries back as they were at snapshot(). */
+  restore(snap: Snapshot): void { restoreSnapshot(this, snap); }
+  /** The live keys of database `db` (default 0). */
+  keys(db = 0): string[] { return keysOf(this, db); }
+  /** Database `db` as plain JS: { key: { type, value, ttl } }. */
+  dump(db = 0): Record<string, KeyInfo> { return dumpKeyspace(this, db); }
+  /** Empty every database and drop the function libraries, as FLUSHALL + FUNCTION FLUSH. */
+  flushAll(): void { restoreSnapshot(this, { dbs: [], functions: null }); }
 
   stop(): void {
     if (this.activeExpireTimer) this.clock.clearTimer(this.activeExpireTimer);

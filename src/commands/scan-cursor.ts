@@ -2,16 +2,15 @@
  * The cursor scheme behind SCAN, HSCAN, SSCAN and ZSCAN.
  *
  * Redis walks its hash table in reverse-binary bucket order; redsim containers are
- * insertion-ordered JS Maps/Sets, so the cursor is a position in a per-container
- * sequence instead: every element gets a sequence number the first time a scan sees
- * it, and a cursor means "continue from sequence number N". Elements present for the
- * whole scan keep their number and are returned exactly once; the last page answers
- * cursor 0. Numbers live in a WeakMap next to the container, so nothing leaks.
+ * insertion-ordered, so a cursor is a slot position in the container's slot index
+ * (src/types/indexed.ts): O(COUNT) per call, and every element present for the whole
+ * scan is returned (duplicates possible, as in Redis); the last page answers cursor 0.
  *
  * Option parsing and errors follow Redis's scanGenericCommand exactly.
  */
 import { err, E, type Reply } from '../reply.js';
 import { parseLongLong } from '../util/float.js';
+import { scanIndexed, type Indexed, type ScanPage } from '../types/indexed.js';
 
 export interface ScanOptions {
   /** COUNT (default 10). */
@@ -72,52 +71,13 @@ export function parseScanOptions(argv: string[], from: number, allowType: boolea
   return o;
 }
 
-interface SeqIndex { seqOf: Map<string, number>; next: number }
-
-const INDEX = new WeakMap<object, SeqIndex>();
-
-type Container = ReadonlyMap<string, unknown> | ReadonlySet<string>;
-
-/** Bring the container's sequence index up to date: drop gone elements, number new ones. */
-function syncIndex(c: Container): SeqIndex {
-  let ix = INDEX.get(c);
-  if (!ix) {
-    ix = { seqOf: new Map(), next: 1 };
-    INDEX.set(c, ix);
-  }
-  const seqOf = ix.seqOf;
-  if (seqOf.size > 0) for (const k of seqOf.keys()) if (!c.has(k)) seqOf.delete(k);
-  if (seqOf.size !== c.size) for (const k of c.keys()) if (!seqOf.has(k)) seqOf.set(k, ix.next++);
-  return ix;
-}
-
-export interface ScanPage {
-  /** Next cursor as Redis prints it ("0" when the scan is complete). */
-  cursor: string;
-  /** Elements of this page (before MATCH/TYPE filtering, as in Redis). */
-  items: string[];
-}
+export type { ScanPage } from '../types/indexed.js';
 
 /**
  * One SCAN step over a container's elements (Map keys or Set members): up to `count`
- * elements from `cursor` on, in a stable order. Pass count = Infinity to return
- * everything at once (Redis does that for listpack/intset encodings).
+ * elements from `cursor` on, O(count) per call (see src/types/indexed.ts). A call at
+ * cursor 0 with count >= size returns everything at once.
  */
-export function scanContainer(c: Container, cursor: bigint, count: number): ScanPage {
-  if (!Number.isFinite(count) || count >= c.size) {
-    if (cursor === 0n) return { cursor: '0', items: [...c.keys()] };
-  }
-  const ix = syncIndex(c);
-  const items: string[] = [];
-  const from = cursor > BigInt(Number.MAX_SAFE_INTEGER) ? Infinity : Number(cursor);
-  let last = -1;
-  let more = false;
-  // seqOf iterates in increasing sequence order (numbers are only ever appended).
-  for (const [k, seq] of ix.seqOf) {
-    if (seq < from) continue;
-    if (items.length >= count) { more = true; break; }
-    items.push(k);
-    last = seq;
-  }
-  return { cursor: more ? String(last + 1) : '0', items };
+export function scanContainer(c: Indexed, cursor: bigint, count: number): ScanPage {
+  return scanIndexed(c, cursor, count);
 }

@@ -3,6 +3,17 @@
  * blocked clients and stats can never miss a write ("one mutation path").
  */
 import type { RValue, RType } from './values.js';
+import { lfuTouch, lfuInit, lfuWord, type LfuParams } from './lfu.js';
+import { trackedSize, DICT_ENTRY } from './memsize.js';
+
+/**
+ * The used_memory estimate's dataset part, shared by all databases of a server:
+ * while `on`, every write re-measures the key it signals (src/keyspace/memsize.ts)
+ * and `bytes` holds the sum over all keys.
+ */
+export interface MemAccount { on: boolean; bytes: number; listFill: number }
+import { IndexedMap, randomKeyOf, scanIndexed } from '../types/indexed.js';
+import type { RandomSource } from '../random.js';
 
 export interface KeyspaceHooks {
   /** Current command time in ms (frozen during EXEC and scripts). */
@@ -20,11 +31,17 @@ export interface KeyspaceHooks {
   compactDue?(db: Database): void;
   /** True when expired keys must not be deleted (e.g. replay of a replica stream); unused for now. */
   readonly stats: { keyspaceHits: number; keyspaceMisses: number; expiredKeys: number };
+  /** Set while an LFU maxmemory-policy is active: accesses bump the value's counter. */
+  lfu?: LfuParams | null;
+  /** The used_memory bookkeeping (see MemAccount). */
+  mem?: MemAccount;
 }
 
 export class Database {
-  readonly data = new Map<string, RValue>();
-  readonly expires = new Map<string, number>();
+  /** The keyspace. Indexed: SCAN cursors and random keys cost O(1) per key (src/types/indexed.ts). */
+  readonly data = new IndexedMap<RValue>();
+  /** Volatile keys -> absolute expire time (ms). Indexed: the active expire cycle scans it. */
+  readonly expires = new IndexedMap<number>();
   /** WATCH registrations: key -> watchers (see src/commands/transactions.ts). */
   readonly watched = new Map<string, Set<WatchEntry>>();
 
@@ -59,14 +76,22 @@ export class Database {
   compact(): void {
     this.compactQueued = false;
     this.churn.clear();
-    for (const m of [this.data, this.expires] as Map<string, unknown>[]) {
-      const entries = [...m];
-      m.clear();
-      for (const [k, v] of entries) m.set(k, v);
-    }
+    this.data.rebuild();
+    this.expires.rebuild();
   }
 
   get size(): number { return this.data.size; }
+
+  /**
+   * Random-key sampling API (RANDOMKEY; eviction's pool sampling): a uniformly random
+   * key of `data`, in O(1) whatever the writes in between, from the given (seeded)
+   * source. The key may be logically expired: the caller decides (expireIfNeeded).
+   * The database must not be empty. randomVolatileKey does the same over `expires`.
+   */
+  randomKey(rnd: RandomSource): string { return randomKeyOf(this.data, rnd); }
+
+  /** A uniformly random key that has a TTL (volatile-* eviction); `expires` must not be empty. */
+  randomVolatileKey(rnd: RandomSource): string { return randomKeyOf(this.expires, rnd); }
 
   /** Is the key logically expired now (without deleting it)? */
   isExpired(key: string): boolean {
@@ -84,6 +109,7 @@ export class Database {
   }
 
   private expireNow(key: string): boolean {
+    this.unaccount(key);
     this.data.delete(key);
     this.expires.delete(key);
     this.noteDelete(key);
@@ -98,7 +124,7 @@ export class Database {
     const now = this.hooks.now();
     if (this.expires.size !== 0) this.expireAt(key, now);
     const v = this.data.get(key);
-    if (v) { this.hooks.stats.keyspaceHits++; v.lru = now; } else this.hooks.stats.keyspaceMisses++;
+    if (v) { this.hooks.stats.keyspaceHits++; v.lru = now; if (this.hooks.lfu) lfuTouch(v, now, this.hooks.lfu); } else this.hooks.stats.keyspaceMisses++;
     return v;
   }
 
@@ -113,7 +139,7 @@ export class Database {
     const now = this.hooks.now();
     if (this.expires.size !== 0) this.expireAt(key, now);
     const v = this.data.get(key);
-    if (v) v.lru = now;
+    if (v) { v.lru = now; if (this.hooks.lfu) lfuTouch(v, now, this.hooks.lfu); }
     return v;
   }
 
@@ -127,8 +153,9 @@ export class Database {
 
   /** Add a new key (must not exist). Signals ready for list/zset. */
   add(key: string, val: RValue): void {
-    val.lru = this.hooks.now();
+    this.stamp(val);
     this.data.set(key, val);
+    this.account(key, val);
     if (val.type === 'list' || val.type === 'zset') this.hooks.signalReady(this, key);
     this.hooks.signalModified(this, key);
   }
@@ -139,8 +166,9 @@ export class Database {
    * List/zset keys still wake blocked clients, as dbAdd does.
    */
   addUnsignalled(key: string, val: RValue): void {
-    val.lru = this.hooks.now();
+    this.stamp(val);
     this.data.set(key, val);
+    this.account(key, val);
     if (val.type === 'list' || val.type === 'zset') this.hooks.signalReady(this, key);
   }
 
@@ -151,19 +179,65 @@ export class Database {
   set(key: string, val: RValue, keepTtl = false): void {
     // Only a new list/zset key can wake blocked clients: skip the lookup for others.
     const ready = (val.type === 'list' || val.type === 'zset') && !this.data.has(key);
-    val.lru = this.hooks.now();
+    if (this.hooks.mem?.on) this.unaccount(key);
+    if (this.hooks.lfu) {
+      // dbOverwrite keeps the old value's LFU word.
+      const old = this.data.get(key);
+      if (old && old !== val) val.lfu = lfuWord(old);
+    }
+    this.stamp(val);
     this.data.set(key, val);
+    this.account(key, val);
     if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
     if (ready) this.hooks.signalReady(this, key);
     this.hooks.signalModified(this, key);
   }
 
   /** Signal an in-place modification of an existing value (HSET on an existing hash, ...). */
-  touch(key: string): void { this.hooks.signalModified(this, key); }
+  touch(key: string): void {
+    if (this.hooks.mem?.on) { const v = this.data.get(key); if (v) this.account(key, v); }
+    this.hooks.signalModified(this, key);
+  }
+
+  /** A value entering the keyspace: access time, and the LFU word under an LFU policy. */
+  private stamp(val: RValue): void {
+    const now = this.hooks.now();
+    val.lru = now;
+    if (this.hooks.lfu && val.lfu === undefined) lfuInit(val, now);
+  }
+
+  /** Re-measure a key for used_memory (a no-op unless tracking is on). */
+  private account(key: string, v: RValue): void {
+    const m = this.hooks.mem;
+    if (!m?.on) return;
+    const n = trackedSize(key, v, m.listFill);
+    m.bytes += n - (v.mem ?? 0);
+    v.mem = n;
+  }
+
+  /** Forget a key's share of used_memory before it leaves the keyspace. */
+  private unaccount(key: string): void {
+    const m = this.hooks.mem;
+    if (!m?.on) return;
+    const v = this.data.get(key);
+    if (v?.mem !== undefined) { m.bytes -= v.mem; v.mem = undefined; }
+  }
+
+  /** Measure every key (tracking was just switched on). */
+  accountAll(): void {
+    for (const [k, v] of this.data) { v.mem = undefined; this.account(k, v); }
+  }
+
+  /** Bytes of this database's dicts themselves: bucket arrays and expires entries (not the keys). */
+  overheadBytes(): { main: number; expires: number } {
+    const slots = (n: number) => { if (!n) return 0; let s = 4; while (s < n) s *= 2; return s; };
+    return { main: 8 * slots(this.data.size) + 56, expires: 8 * slots(this.expires.size) + 56 + DICT_ENTRY * this.expires.size };
+  }
 
   /** Delete a key. Returns true if it existed. Signals the modification. */
   delete(key: string): boolean {
     this.expireIfNeeded(key);
+    this.unaccount(key);
     if (!this.data.delete(key)) return false;
     this.expires.delete(key);
     this.noteDelete(key);
@@ -171,11 +245,14 @@ export class Database {
     return true;
   }
 
+  /** Remove a key chosen by eviction (src/keyspace/evict.ts): the same path as DEL. */
+  evict(key: string): boolean { return this.delete(key); }
+
   /** Delete the key if its collection value became empty (Redis deletes empty collections). */
   deleteIfEmpty(key: string, val: RValue): boolean {
     const n = val.type === 'string' ? 1 : val.type === 'list' ? val.v.length
       : val.type === 'zset' ? (val.v.size ?? val.v.length) : val.v.size;
-    if (n === 0) { this.data.delete(key); this.expires.delete(key); this.noteDelete(key); return true; }
+    if (n === 0) { this.unaccount(key); this.data.delete(key); this.expires.delete(key); this.noteDelete(key); return true; }
     return false;
   }
 
@@ -189,17 +266,30 @@ export class Database {
   typeOf(key: string): RType | undefined { return this.peek(key)?.type; }
 
   /** Remove everything (FLUSHDB). The caller handles WATCH signalling (touchAllWatchedKeysInDb). */
-  clear(): void { this.data.clear(); this.expires.clear(); this.churn.clear(); }
+  clear(): void {
+    if (this.hooks.mem?.on) for (const k of this.data.keys()) this.unaccount(k);
+    this.data.clear(); this.expires.clear(); this.churn.clear();
+  }
 
-  /** Delete every expired key (used by the active expire cycle); returns how many. */
-  activeExpire(limit = Infinity): number {
+  /** Where the active expire cycle continues in `expires` (Redis's db->expires_cursor). */
+  private expiresCursor = 0n;
+
+  /**
+   * One sampling loop of Redis's activeExpireCycle: check the next `num` volatile keys
+   * (continuing where the last loop stopped, wrapping around) and delete the expired
+   * ones through the usual path (expireNow). O(num), whatever the database size.
+   */
+  activeExpireLoop(num: number): { sampled: number; expired: number } {
+    if (this.expires.size === 0) return { sampled: 0, expired: 0 };
     const now = this.hooks.now();
-    let n = 0;
-    for (const [key, when] of this.expires) {
-      if (n >= limit) break;
-      if (now > when) { this.expireIfNeeded(key); n++; }
+    const page = scanIndexed(this.expires, this.expiresCursor, num);
+    this.expiresCursor = BigInt(page.cursor);
+    let expired = 0;
+    for (const k of page.items) {
+      const when = this.expires.get(k);
+      if (when !== undefined && now > when) { this.expireNow(k); expired++; }
     }
-    return n;
+    return { sampled: page.items.length, expired };
   }
 }
 

@@ -59,8 +59,8 @@ class ConnectionHandler {
     });
     // CLIENT KILL from another connection: the core calls this hook.
     (this.client as Client & { onKill?: () => void }).onKill = () => socket.destroy();
-    // Out-of-band frames (pushes...): written now, after what is already queued.
-    this.client.write = (r: Reply) => this.writeNow(r);
+    // Out-of-band frames (pub/sub, invalidations, MONITOR): appended in output order.
+    this.client.deliver = (frame) => this.push(frame);
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('drain', () => this.onDrain());
@@ -140,12 +140,19 @@ class ConnectionHandler {
     this.run();
   }
 
-  /** The client-level "write this reply now" hook. */
-  private writeNow(r: Reply): void {
+  /**
+   * A push frame: joins the pending output (counted against the output buffer
+   * limit like any reply); sent at the end of the current run or tick.
+   */
+  private push(frame: Reply): void {
     if (this.socket.destroyed || this.endPending) return;
-    this.emit(r);
-    if (!this.running) this.flush();
+    this.emit(frame);
+    if (!this.flushQueued) {
+      this.flushQueued = true;
+      queueMicrotask(() => { this.flushQueued = false; if (!this.running) this.flush(); });
+    }
   }
+  private flushQueued = false;
 
   private emit(r: Reply): void {
     // Encoded after execution: HELLO's own reply already uses the new protocol.
@@ -164,7 +171,7 @@ class ConnectionHandler {
    */
   private checkOutput(): void {
     const used = this.pendingOutput();
-    const lim = this.sim.config.outputBufferLimits()[this.client.outputClass];
+    const lim = this.sim.config.outputBufferLimits()[this.client.pubsubMode ? 'pubsub' : this.client.outputClass];
     if (lim.hard > 0 && used >= lim.hard) { this.dropForOutputLimit(); return; }
     if (lim.soft > 0 && used >= lim.soft) {
       const nowSec = Math.floor(this.sim.clock.now() / 1000);
@@ -210,7 +217,7 @@ class ConnectionHandler {
     this.flush();
     if (this.socket.destroyed || this.socket.writableNeedDrain) return;
     if (this.out.empty) {
-      if (this.endPending) { this.socket.destroySoon(); return; }
+      if (this.endPending) { this.closeAfterWrites(); return; }
       this.softSince = 0;
     }
     if (this.throttled && this.pendingOutput() < OUT_HIGH / 2) this.throttled = false;
@@ -223,8 +230,14 @@ class ConnectionHandler {
   /** Close after the last byte is written (Redis's CLIENT_CLOSE_AFTER_REPLY), reading nothing more. */
   private endAfterFlush(): void {
     this.socket.pause();
-    if (this.out.empty && !this.socket.writableNeedDrain) this.socket.destroySoon();
+    if (this.out.empty && !this.socket.writableNeedDrain) this.closeAfterWrites();
     else this.endPending = true;
+  }
+
+  /** End, then close once the written bytes are out (works for a Duplex pair too). */
+  private closeAfterWrites(): void {
+    const sock = this.socket;
+    sock.end(() => sock.destroy());
   }
 
   /** clientsCron: idle timeout and the soft output limit over time. */
@@ -248,10 +261,19 @@ class ConnectionHandler {
     this.queue.length = 0;
     this.head = 0;
     this.out.clear();
-    this.client.write = null;
+    this.client.deliver = null;
     this.sim.closeClient(this.client);
     this.onGone(this);
   }
+}
+
+/**
+ * Serve one already-connected socket (or a socket-shaped Duplex such as the
+ * in-memory pair of src/adapters/memory-socket.ts) with the same connection
+ * handling as the TCP server: one code path for every byte-speaking client.
+ */
+export function serveSocket(sim: RedSim, socket: net.Socket, onGone: () => void = () => {}): { destroy(): void } {
+  return new ConnectionHandler(sim, socket, () => onGone());
 }
 
 export interface ListenOptions {

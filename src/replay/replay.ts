@@ -175,7 +175,7 @@ function items(r: Reply): string[] {
   if (list === null) throw new Error(`digest: unexpected reply ${r.t}`);
   return list.map((x) => {
     // Scores are doubles in the reply value; take the bytes RESP2 sends for them.
-    if (x.t === 'double') return doubleText(x.v);
+    if (x.t === 'double') return doubleText(x.v, x.s);
     if (x.t !== 'bulk') throw new Error(`digest: unexpected element ${x.t}`);
     return x.v;
   });

@@ -162,9 +162,12 @@ function aggHdr(prefix: string, n: number): string {
   return prefix + n + CRLF;
 }
 
-/** Text Redis uses for a double: %.17g, with inf/-inf spelled explicitly. */
-export function doubleText(d: number): string {
-  return formatDouble(d);
+/**
+ * Text Redis uses for a double: %.17g, with inf/-inf spelled explicitly, unless the
+ * reply carries its own text `s` (geo coordinates are printed with "%.17Lf").
+ */
+export function doubleText(d: number, s?: string): string {
+  return s ?? formatDouble(d);
 }
 
 /** Verbatim format tag: exactly three chars, space padded (addReplyVerbatim). */
@@ -247,7 +250,7 @@ function enc(w: ReplyWriter, r: Reply, resp: RespVersion, depth: number): void {
       return;
     }
     case 'double': {
-      const txt = doubleText(r.v);
+      const txt = doubleText(r.v, r.s);
       if (resp === 2) bulkStr(w, txt);
       else w.s += ',' + txt + CRLF;
       return;
@@ -271,9 +274,9 @@ function enc(w: ReplyWriter, r: Reply, resp: RespVersion, depth: number): void {
       }
       enc(w, r.v, resp, depth + 1);
       return;
-    case 'withpush':
-      for (const p of r.push) enc(w, p, resp, depth + 1);
-      enc(w, r.v, resp, depth + 1);
+    case 'seq':
+      // Several replies back to back (SUBSCRIBE a b): each one as it stands.
+      for (let i = 0; i < r.v.length; i++) enc(w, r.v[i], resp, depth);
       return;
   }
 }

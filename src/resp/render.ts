@@ -69,6 +69,8 @@ function openWire(r: Reply, resp: RespVersion): { w: AggWire; src: readonly Repl
       return { w: { k: resp === 2 ? 'array' : 'set', items: [] }, src: r.v };
     case 'push':
       return { w: { k: resp === 2 ? 'array' : 'push', items: [] }, src: r.v };
+    case 'seq':
+      return { w: { k: 'array', items: [] }, src: r.v };
     case 'map': {
       const src: Reply[] = [];
       for (const [k, v] of r.v) src.push(k, v);
@@ -90,7 +92,7 @@ function leafWire(r: Reply, resp: RespVersion): Wire {
     case 'bulk':
       return { k: 'string', s: r.v };
     case 'double':
-      return resp === 2 ? { k: 'string', s: doubleText(r.v) } : { k: 'double', s: doubleText(r.v) };
+      return resp === 2 ? { k: 'string', s: doubleText(r.v, r.s) } : { k: 'double', s: doubleText(r.v, r.s) };
     case 'bool':
       return resp === 2 ? { k: 'integer', n: r.v ? 1 : 0 } : { k: 'bool', b: r.v };
     case 'verbatim':
@@ -210,6 +212,8 @@ function format(root: Wire, rootPrefix: string): string {
 
 /** Render a reply exactly as `redis-cli` (TTY output mode) prints it, newline included. */
 export function renderReply(r: Reply, resp: RespVersion = 2): string {
+  // Frames written back to back (SUBSCRIBE a b): redis-cli prints each in turn.
+  if (r.t === 'seq') return r.v.map((x) => renderReply(x, resp)).join('');
   return format(toWire(r, resp), '');
 }
 
@@ -263,5 +267,6 @@ function formatRaw(root: Wire): string {
  * (INFO, CLIENT LIST, LOLWUT...).
  */
 export function renderReplyRaw(r: Reply, resp: RespVersion = 2): string {
+  if (r.t === 'seq') return r.v.map((x) => renderReplyRaw(x, resp)).join('\n');
   return formatRaw(toWire(r, resp));
 }

@@ -86,9 +86,10 @@ function pushLeaf(L: LuaState, r: Reply, resp: 2 | 3): void {
       pushBytes(L, r.v);
       return;
     case 'double':
-      if (resp === 2) { pushBytes(L, doubleText(r.v)); return; }
+      if (resp === 2) { pushBytes(L, doubleText(r.v, r.s)); return; }
       pushTagged(L, 'double');
-      lua.lua_pushnumber(L, r.v);
+      // Lua gets the number a RESP3 parser reads back from the reply's text.
+      lua.lua_pushnumber(L, r.s === undefined ? r.v : Number(r.s));
       lua.lua_settable(L, -3);
       return;
     case 'bool':

@@ -8,7 +8,8 @@
  */
 import type { HashValue } from '../keyspace/values.js';
 import type { RandomSource } from '../random.js';
-import { randomKey, invalidateRandomKeys, noteDeleted } from './set.js';
+import { noteDeleted } from './set.js';
+import { IndexedMap, randomKeyOf } from './indexed.js';
 
 export interface HashLimits {
   /** hash-max-listpack-entries */
@@ -27,7 +28,7 @@ export function hashLimits(config: { getNumber(name: string): number }): HashLim
 
 /** A new, empty listpack-encoded hash (Redis's createHashObject). */
 export function newHash(): HashValue {
-  return { type: 'hash', v: new Map(), enc: 'listpack', lru: 0 };
+  return { type: 'hash', v: new IndexedMap(), enc: 'listpack', lru: 0 };
 }
 
 /**
@@ -50,7 +51,6 @@ export function hashSet(h: HashValue, field: string, value: string, lim: HashLim
   if (h.enc === 'listpack' && (field.length > lim.maxValue || value.length > lim.maxValue)) h.enc = 'hashtable';
   const update = h.v.has(field);
   h.v.set(field, value);
-  if (!update) invalidateRandomKeys(h.v);
   if (h.enc === 'listpack' && h.v.size > lim.maxEntries) h.enc = 'hashtable';
   return update;
 }
@@ -67,11 +67,11 @@ export function hashDelete(h: HashValue, field: string): boolean {
 
 /** Pick one field uniformly at random (the hash must not be empty). */
 export function hashRandomField(h: HashValue, rnd: RandomSource): [string, string] {
-  const f = randomKey(h.v, rnd);
+  const f = randomKeyOf(h.v, rnd);
   return [f, h.v.get(f)!];
 }
 
 /** A copy with the same encoding and order (COPY and friends). */
 export function hashDup(h: HashValue): HashValue {
-  return { type: 'hash', v: new Map(h.v), enc: h.enc, lru: 0 };
+  return { type: 'hash', v: new IndexedMap(h.v), enc: h.enc, lru: 0 };
 }

@@ -12,6 +12,7 @@
 import type { SetValue } from '../keyspace/values.js';
 import type { RandomSource } from '../random.js';
 import { parseLongLong } from '../util/float.js';
+import { IndexedSet, randomKeyOf } from './indexed.js';
 
 export interface SetLimits {
   /** set-max-intset-entries, capped at 2^30 as Redis does. */
@@ -29,16 +30,16 @@ export function isIntsetMember(m: string): boolean {
 
 /** An empty intset-encoded set (Redis's createIntsetObject), used for computed results. */
 export function newIntset(): SetValue {
-  return { type: 'set', v: new Set(), enc: 'intset', lru: 0 };
+  return { type: 'set', v: new IndexedSet(), enc: 'intset', lru: 0 };
 }
 
 /** An empty set whose encoding suits its first member (Redis's setTypeCreate). */
 export function newSetFor(first: string): SetValue {
-  return { type: 'set', v: new Set(), enc: isIntsetMember(first) ? 'intset' : 'hashtable', lru: 0 };
+  return { type: 'set', v: new IndexedSet(), enc: isIntsetMember(first) ? 'intset' : 'hashtable', lru: 0 };
 }
 
 /** Restore ascending order of an intset's members after out-of-order inserts. */
-function resort(s: Set<string>): void {
+function resort(s: IndexedSet): void {
   const arr = [...s].map((m) => [BigInt(m), m] as const);
   arr.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   s.clear();
@@ -84,7 +85,6 @@ export function setAddMany(sv: SetValue, members: Iterable<string>, lim: SetLimi
     if (!s.has(m)) { s.add(m); added++; }
   }
   if (unsorted) resort(s);
-  if (added) invalidateRandomKeys(s);
   return added;
 }
 
@@ -126,45 +126,14 @@ export function setFromMembers(members: Iterable<string>, lim: SetLimits): SetVa
   return sv;
 }
 
-/**
- * Random access for JS Sets/Maps, which have none: a snapshot array of the keys per
- * container. Removals leave stale entries that are dropped when drawn (so draws stay
- * uniform over live keys); additions through these helpers discard the snapshot.
- * This keeps SPOP/SRANDMEMBER/HRANDFIELD loops amortized O(1) instead of O(n) a draw.
- */
-const KEY_SNAPSHOT = new WeakMap<object, string[]>();
-
-/** Forget the random-access snapshot of a container (call after adding keys). */
-export function invalidateRandomKeys(c: object): void {
-  KEY_SNAPSHOT.delete(c);
-}
-
-/** A uniformly random key of a non-empty Set or Map. */
-export function randomKey(c: ReadonlySet<string> | ReadonlyMap<string, unknown>, rnd: RandomSource): string {
-  if (c.size === 0) throw new Error('randomKey on an empty container');
-  let arr = KEY_SNAPSHOT.get(c);
-  for (;;) {
-    // Fewer entries than keys means keys were added behind our back; far more means mostly stale.
-    if (!arr || arr.length < c.size || arr.length > 2 * c.size + 64) {
-      arr = [...c.keys()];
-      KEY_SNAPSHOT.set(c, arr);
-    }
-    const i = rnd.int(arr.length);
-    const k = arr[i];
-    if (c.has(k)) return k;
-    arr[i] = arr[arr.length - 1];
-    arr.pop();
-  }
-}
-
 /** Pick one member uniformly at random (the set must not be empty). */
 export function setRandomMember(sv: SetValue, rnd: RandomSource): string {
-  return randomKey(sv.v, rnd);
+  return randomKeyOf(sv.v, rnd);
 }
 
 /** A copy with the same encoding and order (COPY and friends). */
 export function setDup(sv: SetValue): SetValue {
-  return { type: 'set', v: new Set(sv.v), enc: sv.enc, lru: 0, ...(sv.iw ? { iw: sv.iw } : {}) };
+  return { type: 'set', v: new IndexedSet(sv.v), enc: sv.enc, lru: 0, ...(sv.iw ? { iw: sv.iw } : {}) };
 }
 
 /**
@@ -197,6 +166,8 @@ export function noteDeleted(c: Map<string, unknown> | Set<string>, key: string):
 }
 
 function rebuild(c: Map<string, unknown> | Set<string>): void {
+  // Indexed containers re-insert without disturbing their slot index (SCAN cursors).
+  if ('rebuild' in c && typeof c.rebuild === 'function') { c.rebuild(); return; }
   if (c instanceof Map) {
     const entries = [...c];
     c.clear();

@@ -11,6 +11,7 @@
  * hold a -0 score.
  */
 import type { ZSetValue } from '../keyspace/values.js';
+import { IndexedMap } from './indexed.js';
 
 const MAX_LEVEL = 32;
 
@@ -56,8 +57,8 @@ function before(s1: number, m1: string, s2: number, m2: string): boolean {
 }
 
 export class ZSet {
-  /** member -> score. Read-only for callers: mutate through the methods. */
-  readonly dict = new Map<string, number>();
+  /** member -> score. Read-only for callers: mutate through the methods. Indexed for ZSCAN. */
+  readonly dict = new IndexedMap<number>();
   private readonly head = new ZNode('', 0, MAX_LEVEL);
   private tailNode: ZNode | null = null;
   private level = 1;

@@ -119,15 +119,36 @@ export class RealConn {
     for (const a of argv) parts.push(`$${a.length}\r\n`, a, '\r\n');
     this.sock.write(Buffer.from(parts.join(''), 'latin1'));
   }
+  get pending(): number { return this.ready.length; }
   read(timeoutMs = 5000): Promise<{ reply: Reply; raw: Buffer }> {
     const x = this.ready.shift();
     if (x) return Promise.resolve(x);
     return new Promise((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error('timeout waiting for real redis reply')), timeoutMs);
-      this.waiters.push((v) => { clearTimeout(t); resolve(v); });
+      const w = (v: { reply: Reply; raw: Buffer }) => { clearTimeout(t); resolve(v); };
+      // A timed-out read must not take a later frame.
+      const t = setTimeout(() => { this.waiters = this.waiters.filter((x) => x !== w); reject(new Error('timeout waiting for real redis reply')); }, timeoutMs);
+      this.waiters.push(w);
     });
   }
   close(): void { this.sock.destroy(); }
+}
+
+/**
+ * The in-process redsim side of one client, read like a socket: replies and pushes
+ * are encoded as they are produced and split back into frames, so a command that
+ * answers several frames (SUBSCRIBE a b) and out-of-band pushes line up with what
+ * the real server's socket delivers.
+ */
+class SimFrames {
+  private reader = new ReplyReader();
+  private ready: Array<{ reply: Reply; raw: Buffer }> = [];
+  feed(b: Buffer): void {
+    if (b.length === 0) return;
+    this.reader.push(b);
+    for (let x = this.reader.nextRaw(); x; x = this.reader.nextRaw()) this.ready.push({ reply: x.reply, raw: Buffer.from(x.raw) });
+  }
+  shift(): { reply: Reply; raw: Buffer } | undefined { return this.ready.shift(); }
+  get size(): number { return this.ready.length; }
 }
 
 export interface Mismatch { file: string; line: number; command: string; redis: string; redsim: string }
@@ -175,6 +196,7 @@ export async function runScenario(file: string, redisBin: string, opts: { via?: 
   const clock = sim.clock as VirtualClock;
   const realConns = new Map<string, RealConn>();
   const simClients = new Map<string, Client>();
+  const simFrames = new Map<string, SimFrames>();
   const pendingSim = new Map<string, Promise<Reply> | Reply>();
   const pendingCmd = new Map<string, string>();
   const mismatches: Mismatch[] = [];
@@ -201,11 +223,22 @@ export async function runScenario(file: string, redisBin: string, opts: { via?: 
         if (!created) throw new Error('redsim server did not register the connection');
         simClients.set(name, created);
       } else {
-        simClients.set(name, sim.createClient());
+        const c = sim.createClient();
+        const frames = new SimFrames();
+        c.deliver = (f) => frames.feed(encodeReply(f, c.resp));
+        simClients.set(name, c);
+        simFrames.set(name, frames);
       }
     }
-    return { rc, sc: simClients.get(name)!, simConn: simConns.get(name) };
+    return { rc, sc: simClients.get(name)!, simConn: simConns.get(name), frames: simFrames.get(name) };
   };
+  const NO_FRAME = { reply: { t: 'status', v: '(no reply from redsim)' } as Reply, raw: Buffer.from('(no reply from redsim)') };
+  /** The next frame redsim sent to this client (a reply or a push). */
+  const nextSimFrame = async (simConn: RealConn | undefined, frames: SimFrames | undefined) => {
+    if (simConn) return simConn.read().catch(() => NO_FRAME);
+    return frames!.shift() ?? NO_FRAME;
+  };
+  const NO_REAL = { reply: { t: 'status', v: '(no reply from redis)' } as Reply, raw: Buffer.from('(no reply from redis)') };
   let tolerance = 0;
   const compare = (lineNo: number, cmd: string, mode: Mode, realR: { reply: Reply; raw: Buffer }, simR: Reply | { reply: Reply; raw: Buffer }, resp: 2 | 3) => {
     compared++;
@@ -232,6 +265,29 @@ export async function runScenario(file: string, redisBin: string, opts: { via?: 
       if (dm) {
         const [, d, rest] = dm;
         if (d === 'sleep') { const ms = Number(rest); await sleep(ms); clock.advance(ms); continue; }
+        if (d === 'empty') {
+          // Neither side has sent this client anything more.
+          const { rc, simConn, frames } = await getConn(rest.trim() || 'A');
+          await sleep(50);
+          const left = { redis: rc.pending, redsim: simConn ? simConn.pending : frames!.size };
+          compared++;
+          if (left.redis !== 0 || left.redsim !== 0) {
+            mismatches.push({ file, line: lineNo, command: line, redis: `${left.redis} frame(s) pending`, redsim: `${left.redsim} frame(s) pending` });
+          }
+          continue;
+        }
+        if (d === 'noreply') {
+          // A command that answers nothing (CLIENT REPLY OFF/SKIP): send it, read nothing.
+          const nm = /^@(\w+)\s+(.*)$/.exec(rest.trim());
+          const who = nm ? nm[1] : 'A';
+          const argv = splitArgs(nm ? nm[2] : rest.trim());
+          if (!argv) throw new Error(`${file}:${lineNo}: bad quoting`);
+          const { rc, sc, simConn, frames } = await getConn(who);
+          rc.send(argv);
+          if (simConn) simConn.send(argv);
+          else { const r = sim.execute(sc, argv); if (!(r instanceof Promise)) frames!.feed(encodeReply(r, sc.resp)); }
+          continue;
+        }
         if (d === 'sort' || d === 'sortpairs' || d === 'len') { mode = d; line = rest.trim(); }
         else if (d === 'near') {
           const nm = /^(\d+)\s+(.*)$/.exec(rest);
@@ -242,12 +298,22 @@ export async function runScenario(file: string, redisBin: string, opts: { via?: 
       }
       let client = 'A';
       let async = false;
-      const cm = /^@(\w+)(&|\?)?\s*(.*)$/.exec(line);
+      const cm = /^@(\w+)(&|\?|>)?\s*(.*)$/.exec(line);
+      if (line === '>') { line = '@A>'; }
+      const pm = /^@(\w+)>$/.exec(line);
+      if (pm) {
+        // The next frame this client received: a push, or a further frame of a multi-frame reply.
+        const { rc, sc, simConn, frames } = await getConn(pm[1]);
+        const realR = await rc.read(2000).catch(() => NO_REAL);
+        compare(lineNo, line, mode, realR, await nextSimFrame(simConn, frames), sc.resp);
+        continue;
+      }
       if (cm) {
         client = cm[1];
         if (cm[2] === '?') {
           const { rc, sc, simConn } = await getConn(client);
           const simR = simConn ? await simConn.read() : await pendingSim.get(client)!;
+          // (pushes delivered while blocked were queued in the client's frames)
           pendingSim.delete(client);
           compare(lineNo, pendingCmd.get(client) ?? '?', mode, await rc.read(), simR, sc.resp);
           continue;
@@ -258,14 +324,17 @@ export async function runScenario(file: string, redisBin: string, opts: { via?: 
       const argv = splitArgs(line);
       if (!argv) throw new Error(`${file}:${lineNo}: bad quoting`);
       if (argv.length === 0) continue;
-      const { rc, sc, simConn } = await getConn(client);
+      const { rc, sc, simConn, frames } = await getConn(client);
       const respBefore = sc.resp;
       rc.send(argv);
       let simR: Promise<Reply> | Reply | null = null;
       if (simConn) simConn.send(argv); else simR = sim.execute(sc, argv);
       if (async) { if (simR) pendingSim.set(client, simR); pendingCmd.set(client, line); await sleep(20); continue; }
-      const realR = await rc.read();
-      const s = simConn ? await simConn.read() : await simR!;
+      const realR = await rc.read().catch(() => NO_REAL);
+      let s: Reply | { reply: Reply; raw: Buffer };
+      if (simConn) s = await simConn.read().catch(() => NO_FRAME);
+      else if (simR instanceof Promise) s = await simR;
+      else { frames!.feed(encodeReply(simR!, sc.resp)); s = frames!.shift() ?? NO_FRAME; }
       // HELLO switches protocol: encode with the protocol in force after the command.
       compare(lineNo, line, mode, realR, s, sc.resp !== respBefore ? sc.resp : respBefore);
     }

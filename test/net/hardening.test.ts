@@ -90,7 +90,7 @@ describe('client-output-buffer-limit is enforced and the server keeps serving', 
     ok.sock.destroy();
   }, 30_000);
 
-  test('the class is chosen by client.outputClass (pubsub limits for pushed frames)', async () => {
+  test('the class is pubsub for a client in pubsub mode (or outputClass pubsub)', async () => {
     const sim = new RedSim({ seed: 1 });
     const port = await start(sim);
     const admin = sim.connect();
@@ -99,15 +99,15 @@ describe('client-output-buffer-limit is enforced and the server keeps serving', 
     await sub.ready();
     await new Promise((r) => setTimeout(r, 50));
     const c = serverClient(sim, [admin.id]);
-    expect(c.write).not.toBeNull();
+    expect(c.deliver).not.toBeNull();
     // As a normal client, pushes past 256 KB are only throttled output...
     const frame = { t: 'push' as const, v: [{ t: 'bulk' as const, v: 'message' }, { t: 'bulk' as const, v: 'y'.repeat(64 * 1024) }] };
-    for (let i = 0; i < 200; i++) c.write!(frame);
+    for (let i = 0; i < 200; i++) c.deliver!(frame);
     await new Promise((r) => setTimeout(r, 100));
     expect(c.closed).toBe(false);
     // ...as a pubsub client the same output drops it.
     c.outputClass = 'pubsub';
-    for (let i = 0; i < 200; i++) c.write!(frame);
+    for (let i = 0; i < 200; i++) c.deliver!(frame);
     await new Promise((r) => setTimeout(r, 50));
     expect(c.closed).toBe(true);
     await sub.dropped();
@@ -233,7 +233,7 @@ describe('SHUTDOWN', () => {
 });
 
 describe('out-of-band frames and RESP3 decorations', () => {
-  test('DEBUG PROTOCOL push/attrib: exact frames over TCP and callRaw; call returns the reply itself', async () => {
+  test('DEBUG PROTOCOL push/attrib: exact frames over TCP; in-process the push goes to the push listeners and call returns the reply itself', async () => {
     const sim = new RedSim({ seed: 1, config: { 'enable-debug-command': 'yes' } });
     const port = await start(sim);
     const c = new Raw(port);
@@ -245,21 +245,25 @@ describe('out-of-band frames and RESP3 decorations', () => {
     c.sock.destroy();
     const a = sim.connect();
     await a.call('HELLO', '3');
+    const pushed: unknown[] = [];
+    a.onPush((e) => pushed.push(e.type === 'push' ? e.value : e.type));
     expect(await a.call('DEBUG', 'PROTOCOL', 'push')).toBe('Some real reply following the push reply');
+    await new Promise((r) => setTimeout(r, 0));
+    expect(pushed).toEqual([['server-cpu-usage', 42]]);
     expect(await a.call('DEBUG', 'PROTOCOL', 'attrib')).toBe('Some real reply following the attribute');
-    expect((await a.callRaw('DEBUG', 'PROTOCOL', 'push')).toString('latin1')).toBe(want.slice(0, want.indexOf('|1')));
+    expect((await a.callRaw('DEBUG', 'PROTOCOL', 'attrib')).toString('latin1')).toBe(want.slice(want.indexOf('|1')));
     const b = sim.connect();
     await expect(b.call('DEBUG', 'PROTOCOL', 'push')).rejects.toThrow('ERR RESP2 is not supported by this command');
     expect(await b.call('DEBUG', 'PROTOCOL', 'attrib')).toBe('Some real reply following the attribute');
   });
 
-  test('client.write sends a frame now, in order with replies', async () => {
+  test('client.deliver sends a push frame in order with replies', async () => {
     const sim = new RedSim({ seed: 1 });
     const port = await start(sim);
     const c = new Raw(port);
     c.sock.write('PING\r\n');
     await c.until(() => c.bytes === 7);
-    serverClient(sim).write!({ t: 'push', v: [{ t: 'bulk', v: 'hi' }] });
+    serverClient(sim).deliver!({ t: 'push', v: [{ t: 'bulk', v: 'hi' }] });
     await c.until(() => c.bytes === 7 + 12);
     expect(c.text()).toBe('+PONG\r\n*1\r\n$2\r\nhi\r\n');
     c.sock.destroy();

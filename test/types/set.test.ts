@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { noteDeleted, setRemove, setAdd, type SetLimits } from '../../src/types/set.js';
 import { newHash, hashSet, hashDelete, type HashLimits } from '../../src/types/hash.js';
+import { IndexedSet } from '../../src/types/indexed.js';
 
 const HLIM: HashLimits = { maxEntries: 128, maxValue: 64 };
 const SLIM: SetLimits = { maxIntset: 512 };
@@ -31,7 +32,7 @@ describe('churn compaction (noteDeleted)', () => {
   });
 
   it('a hashtable set keeps its members and order', () => {
-    const sv = { type: 'set' as const, v: new Set<string>(), enc: 'hashtable' as const, lru: 0 };
+    const sv = { type: 'set' as const, v: new IndexedSet(), enc: 'hashtable' as const, lru: 0 };
     for (let i = 0; i < 1000; i++) setAdd(sv, 'm' + i, SLIM);
     const model = new Set(sv.v);
     const set = sv.v;

@@ -32,6 +32,7 @@ const noEvict = new WeakSet<Client>();
 /** Redis's flag letters, in catClientInfoString's order. */
 function clientFlags(c: Client): string {
   let f = '';
+  if (c.pubsubMode) f += 'P';
   if (c.multi) f += 'x';
   if (c.blocked) f += 'b';
   if (c.dirtyCas) f += 'd';
@@ -47,10 +48,13 @@ function clientFlags(c: Client): string {
 export function clientLine(server: RedSim, c: Client): string {
   const nowSec = Math.floor(server.clock.now() / 1000);
   return `id=${c.id} addr=${c.addr} laddr=${c.laddr} fd=8 name=${c.name} age=${nowSec - Math.floor(c.createdAt / 1000)} ` +
-    `idle=${nowSec - Math.floor(c.lastInteraction / 1000)} flags=${clientFlags(c)} db=${c.db.id} sub=0 psub=0 ssub=0 ` +
+    `idle=${nowSec - Math.floor(c.lastInteraction / 1000)} flags=${clientFlags(c)} db=${c.db.id} sub=${c.subChannels.size} psub=${c.subPatterns.size} ssub=${c.subShard.size} ` +
     `multi=${c.multi ? c.queue.length : -1} qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=1024 rbp=0 obl=0 oll=0 omem=0 ` +
     `tot-mem=0 events=r cmd=${c.lastCommand} user=default redir=-1 resp=${c.resp}`;
 }
+
+/** getClientType: no masters or replicas here, so a client is pubsub or normal. */
+function clientType(c: Client): string { return c.pubsubMode ? 'pubsub' : 'normal'; }
 
 const CLIENT_TYPES = ['normal', 'master', 'replica', 'slave', 'pubsub'];
 const NAME_ERR = 'ERR Client names cannot contain spaces, newlines or special characters.';
@@ -63,6 +67,8 @@ function validName(n: string): boolean {
 registerAll({
   ping(ctx, argv) {
     if (argv.length > 2) return err("ERR wrong number of arguments for 'ping' command");
+    // A RESP2 subscriber gets PING's answer as an array it can tell from messages.
+    if (ctx.client.pubsubMode && ctx.client.resp === 2) return array([bulk('pong'), bulk(argv.length === 2 ? argv[1] : '')]);
     return argv.length === 2 ? bulk(argv[1]) : PONG;
   },
   echo(_ctx, argv) { return bulk(argv[1]); },
@@ -85,6 +91,7 @@ registerAll({
     const c = ctx.client;
     discardTransaction(c);
     ctx.server.unwatchAll(c);
+    ctx.server.pubsub.dropClient(c);
     c.db = ctx.server.dbs[0];
     c.resp = 2;
     c.name = '';
@@ -131,7 +138,8 @@ registerAll({
     if (argv.length === 4 && argv[2].toLowerCase() === 'type') {
       const t = argv[3].toLowerCase();
       if (!CLIENT_TYPES.includes(t)) return err(`ERR Unknown client type '${argv[3]}'`);
-      if (t !== 'normal') clients = [];
+      const want = t === 'slave' ? 'replica' : t;
+      clients = clients.filter((c) => clientType(c) === want);
     } else if (argv.length > 3 && argv[2].toLowerCase() === 'id') {
       // One line per argument, in argument order; unknown ids are skipped.
       clients = [];
@@ -209,7 +217,7 @@ function clientKill(ctx: Ctx, argv: string[]): Reply {
   }
   const matches = [...ctx.server.clients.values()].filter((c) =>
     (addr === undefined || c.addr === addr) && (laddr === undefined || c.laddr === laddr) &&
-    (type === undefined || type === 'normal') && (id === 0 || c.id === id) &&
+    (type === undefined || clientType(c) === (type === 'slave' ? 'replica' : type)) && (id === 0 || c.id === id) &&
     (user === undefined || user === 'default') && !(c === ctx.client && skipme));
   for (const c of matches) {
     // Killing yourself closes the connection after this reply.

@@ -12,6 +12,7 @@ import { parseLongLong } from '../../util/float.js';
 import { touchAllWatchedKeysInDb } from '../transactions/transactions.js';
 import { copyExpire } from './expire.js';
 import { dupString } from '../string/enc.js';
+import { IndexedMap, IndexedSet } from '../../types/indexed.js';
 
 const SAME_OBJECT = 'ERR source and destination objects are the same';
 
@@ -28,8 +29,8 @@ export function dupValue(v: RValue): RValue {
   switch (v.type) {
     case 'string': return dupString(v);
     case 'list': return { type: 'list', v: v.v.clone(), enc: v.enc, lru: 0 };
-    case 'hash': return { type: 'hash', v: new Map(v.v), enc: v.enc, lru: 0 };
-    case 'set': return { type: 'set', v: new Set(v.v), enc: v.enc, lru: 0, ...(v.iw ? { iw: v.iw } : {}) };
+    case 'hash': return { type: 'hash', v: new IndexedMap(v.v), enc: v.enc, lru: 0 };
+    case 'set': return { type: 'set', v: new IndexedSet(v.v), enc: v.enc, lru: 0, ...(v.iw ? { iw: v.iw } : {}) };
     case 'zset': return { type: 'zset', v: v.v.clone(), enc: v.enc, lru: 0 };
   }
 }

@@ -1,4 +1,5 @@
 /** DUMP / RESTORE (cluster.c): RDB-serialized values with version and CRC64 footer. */
+import { lfuInit } from '../../keyspace/lfu.js';
 import { registerAll } from '../registry.js';
 import { OK, NIL, bulk, err, E } from '../../reply.js';
 import { parseLongLong } from '../../util/float.js';
@@ -67,7 +68,10 @@ registerAll({
     }
     ctx.db.add(key, v);
     if (ttl) setExpireExact(ctx.db, key, ttl);
-    if (idle >= 0n && !(cfg.get('maxmemory-policy') ?? '').includes('lfu')) {
+    // objectSetLRUOrLFU: FREQ under an LFU policy, IDLETIME under the others.
+    if ((cfg.get('maxmemory-policy') ?? '').includes('lfu')) {
+      if (freq >= 0n) lfuInit(v, ctx.server.now(), Number(freq));
+    } else if (idle >= 0n) {
       v.lru = ctx.server.now() - Number(idle) * 1000;
     }
     return OK;

@@ -3,6 +3,7 @@
  * family and TTLs, OBJECT. Database-level commands (RENAME, MOVE, COPY, SWAPDB,
  * FLUSH*) are in db.ts, DUMP/RESTORE in dump.ts.
  */
+import { lfuDecrAndReturn } from '../../keyspace/lfu.js';
 import { registerAll } from '../registry.js';
 import type { Ctx } from '../../context.js';
 import type { RValue } from '../../keyspace/values.js';
@@ -175,11 +176,7 @@ registerAll({
     const db = ctx.db;
     for (;;) {
       if (db.data.size === 0) return NIL;
-      // Picking by index keeps the choice a function of the seeded random source.
-      const i = ctx.server.random.int(db.data.size);
-      let k = '';
-      let n = 0;
-      for (const key of db.data.keys()) { if (n++ === i) { k = key; break; } }
+      const k = db.randomKey(ctx.server.random);
       if (db.expires.has(k) && db.expireIfNeeded(k)) continue;
       return bulk(k);
     }
@@ -231,10 +228,6 @@ registerAll({
     if (!lfuPolicy(ctx)) {
       return err('ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.');
     }
-    // Access counting is not modelled: a key keeps LFU_INIT_VAL, decayed by idle minutes.
-    const decayMin = ctx.server.config.getNumber('lfu-decay-time');
-    const idleMin = Math.floor((ctx.server.now() - v.lru) / 60000);
-    const dec = decayMin > 0 ? Math.floor(idleMin / decayMin) : 0;
-    return int(Math.max(0, 5 - dec));
+    return int(lfuDecrAndReturn(v, ctx.server.now(), ctx.server.config.getNumber('lfu-decay-time')));
   },
 });

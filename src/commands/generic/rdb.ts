@@ -12,6 +12,7 @@ import { setFromMembers, intsetWidth } from '../../types/set.js';
 import { newZSetValue, convertToListpackIfNeeded } from '../../types/zset.js';
 import { crc64, le32 } from '../../util/crc64.js';
 import { lzfCompress, lzfDecompress } from '../../util/lzf.js';
+import { IndexedMap, IndexedSet } from '../../types/indexed.js';
 
 export { crc64 };
 
@@ -92,7 +93,7 @@ function lpIntBytes(v: bigint, n: number): string {
   return s;
 }
 
-function lpEntry(s: string): string {
+export function lpEntry(s: string): string {
   let enc: string;
   const v = s.length <= 20 ? parseLongLong(s) : null;
   if (v !== null) {
@@ -230,7 +231,7 @@ const QL_SAFETY_LIMIT = 8192, QL_OVERHEAD = 8, QL_FILL_MAX = 32767;
  * bytes + the raw element length + 8 and compares it with the size class (fill
  * < 0) or, under the 8 KB safety limit, the node's element count with fill.
  */
-function splitListNodes(items: Iterable<string>, fill: number): string[][] {
+export function splitListNodes(items: Iterable<string>, fill: number): string[][] {
   fill = Math.max(-5, Math.min(fill, QL_FILL_MAX));
   const level = fill < 0 ? QL_LEVELS[-fill - 1] : 0;
   const nodes: string[][] = [];
@@ -247,7 +248,7 @@ function splitListNodes(items: Iterable<string>, fill: number): string[][] {
 }
 
 /** A zset score inside a listpack: integral values as integers (so -0 is 0), else d2string. */
-function lpScore(score: number): string {
+export function lpScore(score: number): string {
   return score === 0 ? '0' : d2string(score);
 }
 
@@ -389,7 +390,7 @@ function zsetFromBlob(flat: string[] | null, lim: LoadLimits): RValue | null {
 function hashFromBlob(flat: string[] | null, lim: LoadLimits): RValue | null {
   const ps = pairs(flat);
   if (!ps) return null;
-  return { type: 'hash', v: new Map(ps), enc: ps.length > lim.hashEntries ? 'hashtable' : 'listpack', lru: 0 };
+  return { type: 'hash', v: new IndexedMap(ps), enc: ps.length > lim.hashEntries ? 'hashtable' : 'listpack', lru: 0 };
 }
 
 /** rdbLoadDoubleValue (RDB_TYPE_ZSET): length byte (253 nan, 254 inf, 255 -inf) and text. */
@@ -435,7 +436,7 @@ function loadSet(r: Reader, t: number, lim: LoadLimits): RValue | null {
     if (!blob || blob.members.length === 0) return null;
     const members = blob.members;
     const sorted = members.map((m) => BigInt(m)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    const v = new Set(sorted.map(String));
+    const v = new IndexedSet(sorted.map(String));
     if (v.size !== members.length) return null;
     // The restored intset keeps the blob's entry width, as Redis keeps the blob itself.
     return { type: 'set', v, enc: members.length > maxIntset ? 'hashtable' : 'intset', lru: 0, iw: blob.width };
@@ -452,7 +453,7 @@ function loadSet(r: Reader, t: number, lim: LoadLimits): RValue | null {
 
 function loadHash(r: Reader, lim: LoadLimits): RValue | null {
   const n = r.plainLen();
-  const m = new Map<string, string>();
+  const m = new IndexedMap<string>();
   let listpack = n <= lim.hashEntries;
   for (let i = 0; i < n; i++) {
     const f = r.string(), val = r.string();

@@ -11,6 +11,10 @@ import {
 import { parseLongLong } from '../../util/float.js';
 import { hincrByFloat, checkHincrByFloatIncrement } from '../../util/longdouble.js';
 import { globMatch } from '../../util/glob.js';
+import { INDEX_MIN_SIZE, randomKeyOf } from '../../types/indexed.js';
+
+/** Redis's HRANDFIELD_SUB_STRATEGY_MUL: below count*3 <= size, draw distinct fields one by one. */
+const RANDOM_SUB_STRATEGY_MUL = 3;
 import { parseScanCursor, parseScanOptions, scanContainer } from '../scan-cursor.js';
 import { newHash, hashLimits, hashSet, hashTryConversion, hashRandomField, hashDelete } from '../../types/hash.js';
 
@@ -86,10 +90,19 @@ function hrandfieldWithCount(ctx: Ctx, key: string, l: bigint, withValues: boole
   // Negative count (or 1): independent draws, repetitions allowed, random order.
   if (!unique || countBig === 1n) {
     const count = Number(countBig);
-    const entries = [...h.v];
-    for (let i = 0; i < count; i++) {
-      const [f, v] = entries[rnd.int(size)];
-      pushPair(out, f, v, withValues, resp3);
+    if (h.v.ix === null && size <= INDEX_MIN_SIZE) {
+      const entries = [...h.v];
+      for (let i = 0; i < count; i++) {
+        const [f, v] = entries[rnd.int(size)];
+        pushPair(out, f, v, withValues, resp3);
+      }
+    } else {
+      // O(1) a draw through the slot index, never a copy of a big hash.
+      const ix = h.v.index();
+      for (let i = 0; i < count; i++) {
+        const f = ix.random(rnd);
+        pushPair(out, f, h.v.get(f)!, withValues, resp3);
+      }
     }
     return array(out);
   }
@@ -100,6 +113,17 @@ function hrandfieldWithCount(ctx: Ctx, key: string, l: bigint, withValues: boole
   }
   // A random subset of distinct fields (Redis's order here is random too).
   const count = Number(countBig);
+  if (count * RANDOM_SUB_STRATEGY_MUL <= size && !(h.v.ix === null && size <= INDEX_MIN_SIZE)) {
+    // Few fields of a big hash (Redis's CASE 4): distinct draws, O(count).
+    const seen = new Set<string>();
+    while (seen.size < count) {
+      const f = randomKeyOf(h.v, rnd);
+      if (seen.has(f)) continue;
+      seen.add(f);
+      pushPair(out, f, h.v.get(f)!, withValues, resp3);
+    }
+    return array(out);
+  }
   const entries = [...h.v];
   for (let i = 0; i < count; i++) {
     const j = i + rnd.int(size - i);

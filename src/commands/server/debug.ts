@@ -5,7 +5,7 @@
  */
 import { registerAll } from '../registry.js';
 import {
-  OK, array, attr, bignum, bool, bulk, double, err, int, map, set, status, verbatim, withPush, NIL, type Reply,
+  OK, array, attr, bignum, bool, bulk, double, err, int, map, set, status, verbatim, NIL, type Reply,
 } from '../../reply.js';
 import { strtod } from '../../util/float.js';
 import { parseMemory } from '../../config.js';
@@ -148,7 +148,9 @@ function protocolReply(ctx: Ctx, name: string): Reply {
     }
     case 'push':
       if (ctx.client.resp < 3) return err('ERR RESP2 is not supported by this command');
-      return withPush([{ t: 'push', v: [bulk('server-cpu-usage'), int(42)] }], bulk('Some real reply following the push reply'));
+      // An out-of-band frame through the client's push sink, then a real reply.
+      ctx.client.deliver?.({ t: 'push', v: [bulk('server-cpu-usage'), int(42)] });
+      return bulk('Some real reply following the push reply');
     case 'true': return bool(true);
     case 'false': return bool(false);
     case 'verbatim': return verbatim('This is a verbatim\nstring');

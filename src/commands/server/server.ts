@@ -9,6 +9,8 @@ import type { Ctx } from '../../context.js';
 import { infoText } from './info.js';
 import './debug.js';
 import './shutdown.js';
+import './memory.js';
+import './lolwut.js';
 
 /**
  * CONFIG GET: exact names are answered under the name as given; patterns match

@@ -11,6 +11,7 @@ import {
 } from '../../reply.js';
 import { parseLongLong } from '../../util/float.js';
 import { globMatch } from '../../util/glob.js';
+import { INDEX_MIN_SIZE, randomKeyOf } from '../../types/indexed.js';
 import { parseScanCursor, parseScanOptions, scanContainer } from '../scan-cursor.js';
 import {
   setLimits, newSetFor, setAddMany, setAdd, setRemove, setFromMembers, setRandomMember,
@@ -21,6 +22,8 @@ const OUT_OF_RANGE_SIGNED = 'ERR value is out of range, value must between -9223
 const MUST_BE_POSITIVE = 'ERR value is out of range, must be positive';
 /** Redis's SPOP_MOVE_STRATEGY_MUL: when to rebuild the set instead of popping one by one. */
 const SPOP_MOVE_STRATEGY_MUL = 5n;
+/** Redis's SRANDMEMBER_SUB_STRATEGY_MUL: below count*3 <= size, draw distinct members one by one. */
+const SRANDMEMBER_SUB_STRATEGY_MUL = 3;
 
 const isReply = (x: unknown): x is Reply => typeof x === 'object' && x !== null && 't' in x;
 const bulkAll = (members: Iterable<string>): Reply[] => Array.from(members, (m) => bulk(m));
@@ -180,16 +183,33 @@ function srandmemberWithCount(ctx: Ctx, argv: string[]): Reply {
   if (countBig === 0n) return EMPTY_ARRAY;
   const size = sv.v.size;
   const rnd = ctx.server.random;
-  const members = [...sv.v];
   const out: Reply[] = [];
+  // Small sets are copied once; big ones are sampled through the slot index.
+  const small = sv.v.ix === null && size <= INDEX_MIN_SIZE;
   if (!unique || countBig === 1n) {
     // Independent draws, repetitions allowed.
     const count = Number(countBig);
-    for (let i = 0; i < count; i++) out.push(bulk(members[rnd.int(size)]));
+    if (small) {
+      const members = [...sv.v];
+      for (let i = 0; i < count; i++) out.push(bulk(members[rnd.int(size)]));
+    } else {
+      const ix = sv.v.index();
+      for (let i = 0; i < count; i++) out.push(bulk(ix.random(rnd)));
+    }
     return array(out);
   }
-  if (countBig >= BigInt(size)) return array(bulkAll(members));
+  if (countBig >= BigInt(size)) return array(bulkAll([...sv.v]));
   const count = Number(countBig);
+  if (count * SRANDMEMBER_SUB_STRATEGY_MUL <= size && !small) {
+    // Few members of a big set (Redis's CASE 4): distinct draws, O(count).
+    const seen = new Set<string>();
+    while (seen.size < count) {
+      const m = randomKeyOf(sv.v, rnd);
+      if (!seen.has(m)) { seen.add(m); out.push(bulk(m)); }
+    }
+    return array(out);
+  }
+  const members = [...sv.v];
   for (let i = 0; i < count; i++) {
     const j = i + rnd.int(size - i);
     const t = members[i]; members[i] = members[j]; members[j] = t;

@@ -5,6 +5,7 @@ import { globMatch } from '../../../src/util/glob.js';
 import { scanContainer, parseScanCursor } from '../../../src/commands/scan-cursor.js';
 import { listFrom } from '../../../src/types/list.js';
 import type { RValue } from '../../../src/keyspace/values.js';
+import { IndexedMap } from '../../../src/types/indexed.js';
 
 describe('globMatch (stringmatchlen)', () => {
   const cases: Array<[string, string, boolean, boolean?]> = [
@@ -31,7 +32,7 @@ describe('scan cursor', () => {
     expect((parseScanCursor('-') as { t: string }).t).toBe('error');
   });
   it('returns every element present for the whole scan despite deletes and inserts', () => {
-    const m = new Map<string, number>();
+    const m = new IndexedMap<number>();
     for (let i = 0; i < 100; i++) m.set('k' + i, i);
     const seen = new Set<string>();
     let cursor = 0n;
@@ -107,7 +108,7 @@ describe('WATCH and keyspace commands', () => {
     const db = sim.dbs[0];
     db.add('l', listFrom(['a', '1', 'x'.repeat(100)]));
     c.callSync('SADD', 's', '3', '1', '-70000'); // intsets must be built through the set API (sorted)
-    db.add('h', { type: 'hash', v: new Map([['f', 'v'], ['n', '12']]), enc: 'listpack', lru: 0 });
+    db.add('h', { type: 'hash', v: new IndexedMap([['f', 'v'], ['n', '12']]), enc: 'listpack', lru: 0 });
     for (const k of ['l', 's', 'h']) {
       const p = (c.send('DUMP', k) as { v: string }).v;
       c.send('RESTORE', k + '2', '0', Buffer.from(p, 'latin1'));

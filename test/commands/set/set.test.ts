@@ -3,7 +3,8 @@ import { RedSim } from '../../../src/server.js';
 import { VirtualClock } from '../../../src/clock.js';
 import { SeededRandom } from '../../../src/random.js';
 import type { SetValue } from '../../../src/keyspace/values.js';
-import { setAddMany, setFromMembers, newSetFor, isIntsetMember, randomKey } from '../../../src/types/set.js';
+import { setAddMany, setFromMembers, newSetFor, isIntsetMember } from '../../../src/types/set.js';
+import { randomKeyOf as randomKey } from '../../../src/types/indexed.js';
 
 const mk = (seed = 1) => {
   const sim = new RedSim({ clock: new VirtualClock(), seed });
