@@ -35,6 +35,11 @@ export interface BlockRequest {
   tryServe(key: string): Reply | undefined;
   /** Reply when the timeout passes or CLIENT UNBLOCK ... TIMEOUT (Redis: a null array). */
   onTimeout(): Reply;
+  /**
+   * XREADGROUP only: the reply when a ready key turns out missing or no longer a
+   * stream (unblockDeletedStreamReadgroupClients). Without it the client stays blocked.
+   */
+  onKeyLost?(): Reply;
 }
 
 interface Waiter extends BlockRequest {
@@ -155,6 +160,11 @@ export class BlockingManager {
             if (!this.frame(() => db.exists(key))) break;
             const r = this.frame(() => w.tryServe(key));
             if (r) this.serve(w, r);
+          }
+          // XREADGROUP clients of a key that is gone or is no longer a stream fail.
+          const rest = this.byKey.get(db)?.get(key);
+          if (rest && rest.some((w) => w.onKeyLost) && this.frame(() => db.peek(key)?.type) !== 'stream') {
+            for (const w of [...rest]) if (!w.done && w.onKeyLost) this.serve(w, w.onKeyLost());
           }
         }
       }

@@ -11,6 +11,8 @@ export interface Clock {
   setTimer(ms: number, cb: () => void): unknown;
   clearTimer(handle: unknown): void;
   readonly virtual: boolean;
+  /** Drop any cached reading (a clock that caches now() per event-loop turn). */
+  refresh?(): void;
 }
 
 export class RealClock implements Clock {
@@ -20,7 +22,14 @@ export class RealClock implements Clock {
   // runs behind the wall clock (a PXAT computed by a client from its own clock then
   // never shows a longer PTTL) nor drifts ahead of it.
   private originMs = Date.now() - performance.now();
-  now(): number { return Math.floor(this.nowUs() / 1000); }
+  /**
+   * Milliseconds are Date.now() itself: as cheap as a cached reading (a vDSO read)
+   * and never behind the wall clock, which a reading cached for an event-loop turn
+   * can be for in-process callers.
+   */
+  now(): number { return Date.now(); }
+  /** Nothing is cached (kept for the Clock interface: DEBUG SLEEP calls it). */
+  refresh(): void {}
   nowUs(): number {
     const p = performance.now();
     const lo = Date.now() * 1000;

@@ -52,6 +52,10 @@ export const PARAMS: ParamDef[] = [
   { name: 'enable-debug-command', kind: 'enum', values: ['no', 'yes', 'local'], immutable: true },
   { name: 'port', kind: 'int', min: 0, max: 65535 },
   { name: 'notify-keyspace-events', kind: 'string' },
+  { name: 'requirepass', kind: 'string' },
+  { name: 'aclfile', kind: 'string', immutable: true },
+  { name: 'acllog-max-len', kind: 'int', min: 0, max: Number(LONG_MAX), unsigned: true },
+  { name: 'acl-pubsub-default', kind: 'enum', values: ['allchannels', 'resetchannels'] },
 ];
 
 /** Redis's IMMUTABLE_CONFIG parameters without a typed entry above. */
@@ -136,6 +140,7 @@ export class Config {
   private readonly defs = new Map<string, ParamDef>();
   /** alias -> canonical name */
   private readonly aliases = new Map<string, string>();
+  private readonly listeners = new Map<string, (value: string) => void>();
 
   constructor(overrides: Record<string, string | number> = {}) {
     for (const p of PARAMS) {

@@ -106,6 +106,10 @@ export class CliSession {
         }
         await tick();
       }
+    } else {
+      // The real clock's timers are unref'd: keep the process alive until the reply comes.
+      const keep = setInterval(() => {}, 1 << 30);
+      void settled.finally(() => clearInterval(keep));
     }
     return settled;
   }

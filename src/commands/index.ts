@@ -1,6 +1,7 @@
 /** Importing this module registers every command handler. */
 import './transactions/transactions.js';
 import './connection/connection.js';
+import './acl/acl.js';
 import './server/server.js';
 import './string/string.js';
 import './generic/generic.js';
@@ -13,6 +14,7 @@ import './cluster/cluster.js';
 import './sort/sort.js';
 import './bitmap/bitmap.js';
 import './hyperloglog/hyperloglog.js';
+import './stream/index.js';
 import './scripting/scripting.js';
 import './scripting/functions.js';
 import './pubsub/pubsub.js';

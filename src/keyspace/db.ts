@@ -109,6 +109,7 @@ export class Database {
   }
 
   private expireNow(key: string): boolean {
+    if (this.data.get(key)?.type === 'stream') this.hooks.signalReady(this, key);
     this.unaccount(key);
     this.data.delete(key);
     this.expires.delete(key);
@@ -156,7 +157,7 @@ export class Database {
     this.stamp(val);
     this.data.set(key, val);
     this.account(key, val);
-    if (val.type === 'list' || val.type === 'zset') this.hooks.signalReady(this, key);
+    if (val.type === 'list' || val.type === 'zset' || val.type === 'stream') this.hooks.signalReady(this, key);
     this.hooks.signalModified(this, key);
   }
 
@@ -177,14 +178,12 @@ export class Database {
    * Signals the modification.
    */
   set(key: string, val: RValue, keepTtl = false): void {
-    // Only a new list/zset key can wake blocked clients: skip the lookup for others.
-    const ready = (val.type === 'list' || val.type === 'zset') && !this.data.has(key);
+    // A stream overwritten wakes its XREADGROUP clients (dbOverwrite), so they can fail.
+    const old = this.data.get(key);
+    const ready = old ? old.type === 'stream' : val.type === 'list' || val.type === 'zset' || val.type === 'stream';
     if (this.hooks.mem?.on) this.unaccount(key);
-    if (this.hooks.lfu) {
-      // dbOverwrite keeps the old value's LFU word.
-      const old = this.data.get(key);
-      if (old && old !== val) val.lfu = lfuWord(old);
-    }
+    // dbOverwrite keeps the old value's LFU word.
+    if (this.hooks.lfu && old && old !== val) val.lfu = lfuWord(old);
     this.stamp(val);
     this.data.set(key, val);
     this.account(key, val);
@@ -237,8 +236,12 @@ export class Database {
   /** Delete a key. Returns true if it existed. Signals the modification. */
   delete(key: string): boolean {
     this.expireIfNeeded(key);
+    const old = this.data.get(key);
+    if (!old) return false;
     this.unaccount(key);
-    if (!this.data.delete(key)) return false;
+    this.data.delete(key);
+    // dbGenericDelete: clients blocked in XREADGROUP on a deleted stream get an error.
+    if (old.type === 'stream') this.hooks.signalReady(this, key);
     this.expires.delete(key);
     this.noteDelete(key);
     this.hooks.signalModified(this, key);
@@ -250,7 +253,8 @@ export class Database {
 
   /** Delete the key if its collection value became empty (Redis deletes empty collections). */
   deleteIfEmpty(key: string, val: RValue): boolean {
-    const n = val.type === 'string' ? 1 : val.type === 'list' ? val.v.length
+    // An empty stream is a value of its own: Redis keeps it.
+    const n = val.type === 'string' || val.type === 'stream' ? 1 : val.type === 'list' ? val.v.length
       : val.type === 'zset' ? (val.v.size ?? val.v.length) : val.v.size;
     if (n === 0) { this.unaccount(key); this.data.delete(key); this.expires.delete(key); this.noteDelete(key); return true; }
     return false;

@@ -16,6 +16,8 @@ export interface SetValue { type: 'set'; v: IndexedSet; enc: 'intset' | 'hashtab
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export interface ZSetValue { type: 'zset'; v: import('../types/zset.js').ZSet; enc: 'listpack' | 'skiplist'; lru: number }
 
+export interface StreamValue { type: 'stream'; v: import('../types/stream.js').Stream; enc: 'stream'; lru: number }
+
 type IndexedMap<V> = import('../types/indexed.js').IndexedMap<V>;
 type IndexedSet = import('../types/indexed.js').IndexedSet;
 
@@ -27,7 +29,7 @@ type IndexedSet = import('../types/indexed.js').IndexedSet;
  */
 export interface ValueMeta { lru: number; lfu?: number; mem?: number }
 
-export type RValue = (StringValue | HashValue | ListValue | SetValue | ZSetValue) & ValueMeta;
+export type RValue = (StringValue | HashValue | ListValue | SetValue | ZSetValue | StreamValue) & ValueMeta;
 export type RType = RValue['type'];
 
 export function newString(v: string, lru = 0): StringValue { return { type: 'string', v, lru }; }

@@ -24,6 +24,7 @@ import { cmpBytes } from '../util/bytes.js';
 import { readMonitorTrace } from './monitor.js';
 import { readAofPath } from './aof.js';
 import type { TraceEntry } from './trace.js';
+import { ID_MAX, idStr } from '../types/stream.js';
 
 export type TraceFormat = 'monitor' | 'aof';
 
@@ -238,6 +239,11 @@ export function canonicalKeyspace(sim: RedSim): { text: string; keys: number } {
           }
           case 'zset':
             values = items(call(['ZRANGE', key, '0', '-1', 'WITHSCORES']));
+            break;
+          case 'stream':
+            // Entries (id, field/value count, fields/values) after the last generated id.
+            values = [idStr(v.v.lastId)];
+            for (const e of v.v.range(0n, ID_MAX)) values.push(idStr(e.id), String(e.fv.length), ...e.fv);
             break;
         }
         const exp = db.getExpire(key);

@@ -105,6 +105,7 @@ export class ScriptEngine {
     const s = scriptingOf(server);
     this.client = new Client(s.nextFakeClientId--, server.dbs[0], server.clock.now());
     this.client.kind = 'script';
+    this.client.user = server.acl.defaultUser;
     this.L = create(this);
     this.hook = (L) => this.onHook(L);
     this.killHook = (L) => this.raiseError(L, this.killMsg);

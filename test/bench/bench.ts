@@ -65,6 +65,13 @@ async function main() {
   const mock = new IORedisMock();
   results.mock = await rate('ioredis-mock', NMOCK, async () => { const k = 'k' + (i++ % 1000); await mock.set(k, 'v'); return mock.get(k); });
 
+  // The issue-15 targets: await call() at >= 3x ioredis-mock on SET/GET, INCR, HSET/HGET.
+  console.log('\nsequential INCR and HSET+HGET (await call vs ioredis-mock):');
+  results.redsimIncr = await rate('redsim in-process, await call INCR', N, () => c.call('INCR', 'k' + (i++ % 1000) + ':n'));
+  results.mockIncr = await rate('ioredis-mock INCR', NMOCK, () => mock.incr('k' + (i++ % 1000) + ':n'));
+  results.redsimHash = await rate('redsim in-process, await call HSET+HGET', N, async () => { const f = 'f' + (i++ % 100); await c.call('HSET', 'hb' + (i % 1000), f, 'v'); return c.call('HGET', 'hb' + (i % 1000), f); });
+  results.mockHash = await rate('ioredis-mock HSET+HGET', NMOCK, async () => { const f = 'f' + (i++ % 100); await mock.hset('hb' + (i % 1000), f, 'v'); return mock.hget('hb' + (i % 1000), f); });
+
   const bin = redisServerPath();
   let real: RealRedis | null = null;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -117,9 +124,24 @@ async function main() {
     const m = s as Any; for (let j = 0; j < n; j++) await m.hset('h:' + (j % 2000), 'f:' + j, 'v:' + j);
   });
 
+  // Per-element heap by encoding (issue 15). Redis 7.0 for comparison, from its
+  // allocator: zset listpack ~16 B/member, skiplist ~110 B; hash listpack ~20 B/field,
+  // hashtable ~70 B; set intset 2-8 B, hashtable ~50 B.
+  console.log('\nmemory per element by encoding (200k elements; 100 per key = listpack/intset, one key = big encoding):');
+  const perKey = (name: string, cmd: (j: number) => string[]) => bytesPer(name, NMEM, () => new RedSim({ seed: 1 }).connect(), (s, n) => {
+    const cc = s as Any; for (let j = 0; j < n; j++) cc.callSync(...cmd(j));
+  });
+  results.memZsetLp = await perKey('redsim zset, 100 members/key (listpack)', (j) => ['ZADD', 'z:' + (j % 2000), String(j), 'm:' + j]);
+  results.memZsetSl = await perKey('redsim zset, one key (skiplist)', (j) => ['ZADD', 'z', String(j), 'm:' + j]);
+  results.memHashBig = await perKey('redsim hash, one key (hashtable)', (j) => ['HSET', 'h', 'f:' + j, 'v:' + j]);
+  results.memSetLp = await perKey('redsim set, 100 ints/key (intset)', (j) => ['SADD', 's:' + (j % 2000), String(j)]);
+  results.memSetBig = await perKey('redsim set, one key (hashtable)', (j) => ['SADD', 's', 'm:' + j]);
+
   console.log('\nratios:');
   const ratio = (a: number | undefined, b: number | undefined) => (a && b ? (a / b).toFixed(1) + 'x' : 'n/a');
   console.log(`  redsim SET+GET vs ioredis-mock:        ${ratio(results.redsim, results.mock)} (callSync: ${ratio(results.redsimSync, results.mock)})`);
+  console.log(`  redsim INCR vs ioredis-mock:           ${ratio(results.redsimIncr, results.mockIncr)}`);
+  console.log(`  redsim HSET+HGET vs ioredis-mock:      ${ratio(results.redsimHash, results.mockHash)}`);
   console.log(`  redsim SET+GET vs real Redis loopback: ${ratio(results.redsim, results.real)}`);
   console.log(`  new instance, ioredis-mock / redsim:   ${ratio(results.newMock, results.newRedsim)}`);
   console.log(`  EVALSHA vs ioredis-mock EVAL:          ${ratio(results.evalsha, results.mockEval)}`);

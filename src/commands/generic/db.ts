@@ -32,6 +32,7 @@ export function dupValue(v: RValue): RValue {
     case 'hash': return { type: 'hash', v: new IndexedMap(v.v), enc: v.enc, lru: 0 };
     case 'set': return { type: 'set', v: new IndexedSet(v.v), enc: v.enc, lru: 0, ...(v.iw ? { iw: v.iw } : {}) };
     case 'zset': return { type: 'zset', v: v.v.clone(), enc: v.enc, lru: 0 };
+    case 'stream': return { type: 'stream', v: v.v.clone(), enc: 'stream', lru: 0 };
   }
 }
 
@@ -53,7 +54,16 @@ function renameGeneric(ctx: Ctx, argv: string[], nx: boolean): Reply {
 
 /** Redis's scanDatabaseForReadyKeys: lists/zsets that appeared may serve blocked clients. */
 function signalReadyKeys(ctx: Ctx, db: Database): void {
-  for (const [k, v] of db.data) if (v.type === 'list' || v.type === 'zset') ctx.server.blocking.signalReady(db, k);
+  for (const k of ctx.server.blocking.blockingKeys(db)) if (db.data.has(k)) ctx.server.blocking.signalReady(db, k);
+}
+
+/** scanDatabaseForDeletedStreams: streams that go away wake their XREADGROUP clients (to fail). */
+function signalDeletedStreams(ctx: Ctx, emptied: Database, replacedWith?: Database): void {
+  for (const k of ctx.server.blocking.blockingKeys(emptied)) {
+    if (emptied.data.get(k)?.type !== 'stream') continue;
+    if (replacedWith?.data.get(k)?.type === 'stream') continue;
+    ctx.server.blocking.signalReady(emptied, k);
+  }
 }
 
 /** getFlushCommandFlags: [ASYNC|SYNC]; anything else is a syntax error. */
@@ -64,7 +74,8 @@ function flushArgsOk(argv: string[]): boolean {
   return a === 'sync' || a === 'async';
 }
 
-function flushDb(db: Database): void {
+function flushDb(ctx: Ctx, db: Database): void {
+  signalDeletedStreams(ctx, db);
   touchAllWatchedKeysInDb(db);
   db.clear();
 }
@@ -136,6 +147,8 @@ registerAll({
     const b = ctx.server.dbs[id2];
     touchAllWatchedKeysInDb(a, b);
     touchAllWatchedKeysInDb(b, a);
+    signalDeletedStreams(ctx, a, b);
+    signalDeletedStreams(ctx, b, a);
     // Swap the dictionaries, not the Database objects: clients and WATCH entries stay put.
     const ma = a as unknown as Mutable;
     const mb = b as unknown as Mutable;
@@ -149,13 +162,13 @@ registerAll({
 
   flushdb(ctx, argv) {
     if (!flushArgsOk(argv)) return err(E.SYNTAX);
-    flushDb(ctx.db);
+    flushDb(ctx, ctx.db);
     return OK;
   },
 
   flushall(ctx, argv) {
     if (!flushArgsOk(argv)) return err(E.SYNTAX);
-    for (const db of ctx.server.dbs) flushDb(db);
+    for (const db of ctx.server.dbs) flushDb(ctx, db);
     return OK;
   },
 

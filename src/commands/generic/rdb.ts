@@ -11,6 +11,8 @@ import { listFrom } from '../../types/list.js';
 import { setFromMembers, intsetWidth } from '../../types/set.js';
 import { newZSetValue, convertToListpackIfNeeded } from '../../types/zset.js';
 import { crc64, le32 } from '../../util/crc64.js';
+import { decodeId, encodeId, idMs, idSeq, makeId, Stream, type StreamConsumer, type StreamNack } from '../../types/stream.js';
+import { StreamConsumer as Consumer } from '../../types/stream.js';
 import { lzfCompress, lzfDecompress } from '../../util/lzf.js';
 import { IndexedMap, IndexedSet } from '../../types/indexed.js';
 
@@ -21,7 +23,8 @@ export const RDB_VERSION = 10;
 // RDB object type bytes (rdb.h); the ziplist/zipmap/quicklist-v1 ones come from older servers.
 const T_STRING = 0, T_LIST = 1, T_SET = 2, T_ZSET = 3, T_HASH = 4, T_ZSET_2 = 5,
   T_LIST_ZIPLIST = 10, T_SET_INTSET = 11, T_ZSET_ZIPLIST = 12, T_HASH_ZIPLIST = 13,
-  T_LIST_QUICKLIST = 14, T_HASH_LISTPACK = 16, T_ZSET_LISTPACK = 17, T_LIST_QUICKLIST_2 = 18;
+  T_LIST_QUICKLIST = 14, T_HASH_LISTPACK = 16, T_ZSET_LISTPACK = 17, T_LIST_QUICKLIST_2 = 18,
+  T_STREAM_LISTPACKS = 15, T_STREAM_LISTPACKS_2 = 19;
 
 function bytesOf(s: string): Uint8Array {
   const u = new Uint8Array(s.length);
@@ -303,6 +306,7 @@ export function saveObject(v: RValue, listFill: number): string | null {
       return s;
     }
     case 'zset': return saveZSet(v);
+    case 'stream': return String.fromCharCode(T_STREAM_LISTPACKS_2) + saveStream(v.v);
     default: return null;
   }
 }
@@ -502,9 +506,133 @@ export function loadObject(body: string, lim: LoadLimits): RValue | null {
       case T_ZSET: case T_ZSET_2: return loadZSet(r, t, lim);
       case T_ZSET_LISTPACK: return zsetFromBlob(parseListpack(r.string()), lim);
       case T_ZSET_ZIPLIST: return zsetFromBlob(parseZiplist(r.string()), lim);
+      case T_STREAM_LISTPACKS: case T_STREAM_LISTPACKS_2: return loadStream(r, t === T_STREAM_LISTPACKS_2);
       default: return null;
     }
   } catch {
     return null;
   }
+}
+
+// ---------------------------------------------------------------- streams
+/** rdbSaveLen for the full 64-bit range. */
+function saveLenBig(v: bigint): string {
+  if (v <= 0xffffffffn) return saveLen(Number(v));
+  let s = '\x81';
+  for (let i = 7; i >= 0; i--) s += String.fromCharCode(Number((v >> BigInt(i * 8)) & 0xffn));
+  return s;
+}
+
+/** rdbSaveMillisecondTime: int64 little endian. */
+function saveMs(ms: number): string {
+  let u = BigInt.asUintN(64, BigInt(ms));
+  let s = '';
+  for (let i = 0; i < 8; i++) { s += String.fromCharCode(Number(u & 0xffn)); u >>= 8n; }
+  return s;
+}
+
+/** RDB_TYPE_STREAM_LISTPACKS_2 body: the node listpacks, the stream's ids and counters, the groups. */
+function saveStream(st: Stream): string {
+  let s = saveLen(st.nodes.length);
+  for (const n of st.nodes) s += saveString(encodeId(n.master)) + saveString(buildListpack(n.elements()));
+  s += saveLen(st.length);
+  for (const id of [st.lastId, st.firstId, st.maxDeletedId]) s += saveLenBig(idMs(id)) + saveLenBig(idSeq(id));
+  s += saveLenBig(st.entriesAdded);
+  const groups = st.sortedGroups();
+  s += saveLen(groups.length);
+  for (const g of groups) {
+    s += saveString(g.name) + saveLenBig(idMs(g.lastId)) + saveLenBig(idSeq(g.lastId)) + saveLenBig(BigInt.asUintN(64, g.entriesRead));
+    s += saveLen(g.pel.size);
+    for (const [id, nack] of g.pel.entries()) s += encodeId(id) + saveMs(nack.deliveryTime) + saveLenBig(nack.deliveryCount);
+    const cons = g.sortedConsumers();
+    s += saveLen(cons.length);
+    for (const c of cons) {
+      s += saveString(c.name) + saveMs(c.seenTime) + saveLen(c.pel.size);
+      for (const [id] of c.pel.entries()) s += encodeId(id);
+    }
+  }
+  return s;
+}
+
+function readLenBig(r: Reader): bigint {
+  const b = r.byte();
+  const t = b >> 6;
+  if (t === 0) return BigInt(b & 0x3f);
+  if (t === 1) return BigInt(((b & 0x3f) << 8) | r.byte());
+  if (b === 0x80 || b === 0x81) {
+    const x = r.take(b === 0x80 ? 4 : 8);
+    let v = 0n;
+    for (let i = 0; i < x.length; i++) v = (v << 8n) | BigInt(x.charCodeAt(i));
+    return v;
+  }
+  throw new Error('bad len');
+}
+
+function readMs(r: Reader): number {
+  const x = r.take(8);
+  let v = 0n;
+  for (let i = 7; i >= 0; i--) v = (v << 8n) | BigInt(x.charCodeAt(i));
+  return Number(BigInt.asIntN(64, v));
+}
+
+function loadStream(r: Reader, v2: boolean): RValue | null {
+  const st = new Stream();
+  const nodes = r.plainLen();
+  for (let i = 0; i < nodes; i++) {
+    const key = r.string();
+    if (key.length !== 16) return null;
+    const els = parseListpack(r.string());
+    if (!els || els.length === 0) return null;
+    const master = decodeId(key);
+    if (st.nodes.length && st.nodes[st.nodes.length - 1].master >= master) return null;
+    const node = Stream.nodeFromElements(master, els);
+    if (!node) return null;
+    st.nodes.push(node);
+  }
+  st.length = Number(readLenBig(r));
+  st.lastId = makeId(readLenBig(r), readLenBig(r));
+  if (v2) {
+    st.firstId = makeId(readLenBig(r), readLenBig(r));
+    st.maxDeletedId = makeId(readLenBig(r), readLenBig(r));
+    st.entriesAdded = readLenBig(r);
+  } else {
+    st.entriesAdded = BigInt(st.length);
+    st.firstId = st.edgeId(true, true);
+  }
+  let live = 0;
+  for (const n of st.nodes) live += n.count;
+  if (live !== st.length) return null;
+  const ngroups = r.plainLen();
+  for (let i = 0; i < ngroups; i++) {
+    const name = r.string();
+    const lastId = makeId(readLenBig(r), readLenBig(r));
+    const er = v2 ? BigInt.asIntN(64, readLenBig(r)) : st.estimateDistance(lastId);
+    const g = st.createGroup(name, lastId, er);
+    if (!g) return null;
+    const npel = Number(readLenBig(r));
+    for (let j = 0; j < npel; j++) {
+      const id = decodeId(r.take(16));
+      const nack: StreamNack = { deliveryTime: readMs(r), deliveryCount: readLenBig(r), consumer: null };
+      if (g.pel.has(id)) return null;
+      g.pel.set(id, nack);
+    }
+    const ncons = Number(readLenBig(r));
+    for (let j = 0; j < ncons; j++) {
+      const cname = r.string();
+      const c: StreamConsumer = new Consumer(cname, readMs(r));
+      if (g.consumers.has(cname)) return null;
+      g.consumers.set(cname, c);
+      const n = Number(readLenBig(r));
+      for (let k = 0; k < n; k++) {
+        const id = decodeId(r.take(16));
+        const nack = g.pel.get(id);
+        if (!nack || nack.consumer) return null;
+        nack.consumer = c;
+        c.pel.set(id, nack);
+      }
+    }
+    // A pending entry nobody owns would break XPENDING and XINFO: refuse the payload.
+    for (const [, nack] of g.pel.entries()) if (!nack.consumer) return null;
+  }
+  return { type: 'stream', v: st, enc: 'stream', lru: 0 };
 }

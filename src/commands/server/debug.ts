@@ -167,7 +167,7 @@ function debugSleep(ctx: Ctx, arg: string): Reply {
   const clock = ctx.server.clock as { advance?: (ms: number) => void; virtual?: boolean };
   // Redis stops the whole server; a virtual clock just moves on.
   if (clock.virtual && clock.advance) clock.advance(ms);
-  else { const end = Date.now() + ms; while (Date.now() < end) { /* blocking, like nanosleep in Redis */ } }
+  else { const end = Date.now() + ms; while (Date.now() < end) { /* blocking, like nanosleep in Redis */ } ctx.server.clock.refresh?.(); }
   return OK;
 }
 

@@ -11,6 +11,7 @@ import './debug.js';
 import './shutdown.js';
 import './memory.js';
 import './lolwut.js';
+import './slowlog.js';
 
 /**
  * CONFIG GET: exact names are answered under the name as given; patterns match
