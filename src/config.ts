@@ -110,22 +110,11 @@ function parseOutputBufferLimit(value: string, current: string): { ok: string } 
   return { ok: ['normal', 'slave', 'pubsub'].map((k) => `${k} ${(cur.get(k) ?? ['0', '0', '0']).join(' ')}`).join(' ') };
 }
 
-/** keyspaceEventsStringToFlags + FlagsToString: CONFIG GET shows the canonical class string. */
-const NOTIFY_ORDER = 'g$lshzxetdn';
-function normalizeNotifyEvents(v: string): string | null {
-  const seen = new Set<string>();
-  for (const ch of v) {
-    if (!'Ag$lshzxeKEtmdn'.includes(ch)) return null;
-    if (ch === 'A') for (const c of 'g$lshzxetd') seen.add(c);
-    else seen.add(ch);
-  }
-  let out = '';
-  // 'n' is not part of 'A' and FlagsToString drops it when it prints 'A'.
-  if ([...'g$lshzxetd'].every((c) => seen.has(c))) out = 'A';
-  else for (const c of NOTIFY_ORDER) if (seen.has(c)) out += c;
-  for (const c of 'KEm') if (seen.has(c)) out += c;
-  return out;
-}
+/**
+ * Parameters with their own syntax (Redis's special configs), validated and
+ * normalised by the module that owns them: name -> validator.
+ */
+export const SPECIAL_VALIDATORS = new Map<string, (value: string) => { ok: string } | { error: string }>();
 
 const require = createRequire(import.meta.url);
 function loadDefaults(): Record<string, string> {
@@ -219,10 +208,8 @@ export class Config {
     const d = this.def(name);
     const canon = this.canonical(name);
     if (canon === 'client-output-buffer-limit') return parseOutputBufferLimit(value, this.get(canon) ?? '');
-    if (canon === 'notify-keyspace-events') {
-      const v = normalizeNotifyEvents(value);
-      return v === null ? { error: "Invalid event class character. Use 'Ag$lshzxeKEtmdn'." } : { ok: v };
-    }
+    const special = d && SPECIAL_VALIDATORS.get(d.name);
+    if (special) return special(value);
     const kind = d?.kind ?? inferKind(this.get(name) ?? '');
     const refused = this.refusal(name);
     if (refused) return { error: refused };

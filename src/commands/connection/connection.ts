@@ -21,10 +21,9 @@ function isLongLong(s: string): boolean {
 }
 
 function helloReply(server: RedSim, c: Client): Reply {
-  void server;
   return map([
     [bulk('server'), bulk('redis')], [bulk('version'), bulk('7.0.15')], [bulk('proto'), int(c.resp)],
-    [bulk('id'), int(c.id)], [bulk('mode'), bulk('standalone')], [bulk('role'), bulk('master')], [bulk('modules'), array([])],
+    [bulk('id'), int(c.id)], [bulk('mode'), bulk(server.ext.cluster ? 'cluster' : 'standalone')], [bulk('role'), bulk('master')], [bulk('modules'), array([])],
   ]);
 }
 
@@ -79,6 +78,7 @@ registerAll({
     if (n === null) return err(E.NOT_INT);
     // getIntFromObjectOrReply: a long long outside int's range has its own text.
     if (n < -2147483648 || n > 2147483647) return err('ERR value is out of range, value must between -2147483648 and 2147483647');
+    if (ctx.server.ext.cluster && n !== 0) return err('ERR SELECT is not allowed in cluster mode');
     if (n < 0 || n >= ctx.server.dbs.length) return err(E.DB_INDEX);
     ctx.client.db = ctx.server.dbs[n];
     return OK;
