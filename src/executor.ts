@@ -14,6 +14,7 @@ import type { Ctx } from './context.js';
 import { discardTransaction } from './commands/transactions/transactions.js';
 import { cstr } from './util/bytes.js';
 import { feedMonitors, FEED_BEFORE } from './pubsub/monitor.js';
+import { afterCommand, clusterOf, getNodeByQuery, needsRouting, redirectError } from './cluster/routing.js';
 import { checkCommand, nopermMessage, unrestricted } from './acl/check.js';
 import { isControlCommand, runControlCommand } from './control.js';
 
@@ -82,6 +83,12 @@ function debugAllowed(server: RedSim, client: Client): boolean {
 }
 
 export function execute(server: RedSim, client: Client, argv: string[]): Reply | Promise<Reply> {
+  const r = processCommand(server, client, argv);
+  if (server.ext.cluster !== undefined) afterCommand(client, client.lastCommand);
+  return r;
+}
+
+function processCommand(server: RedSim, client: Client, argv: string[]): Reply | Promise<Reply> {
   // One clock read per command: it is both the interaction time and the command time.
   const now = server.clock.now();
   client.lastInteraction = now;
@@ -104,6 +111,19 @@ export function execute(server: RedSim, client: Client, argv: string[]): Reply |
       const object = denied.denied === 'command' ? spec.fullname : argv[denied.pos];
       server.acl.addLog(client, denied.denied, client.multi ? 'multi' : 'toplevel', object);
       return reject(server, client, nopermMessage(spec, denied.denied), spec);
+    }
+  }
+  const cluster = clusterOf(server);
+  if (cluster && needsRouting(spec)) {
+    // A key served elsewhere (or across slots): redirect. A redirected EXEC drops the
+    // transaction and answers the redirection itself, not EXECABORT.
+    const route = getNodeByQuery(cluster, client, spec, argv);
+    if (route.node !== cluster.myself) {
+      if (spec.fullname === 'exec') discardTransaction(client);
+      else if (client.multi) client.dirtyExec = true;
+      server.stats.rejectedCalls++;
+      statFor(server, spec).rejected++;
+      return err(redirectError(route));
     }
   }
   if (client.pubsubMode && client.resp === 2 && !PUBSUB_ALLOWED.has(spec.fullname)) {

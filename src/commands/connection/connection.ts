@@ -14,10 +14,9 @@ const HELLO_NOAUTH = 'NOAUTH HELLO must be called with the client already authen
   '<user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time';
 
 function helloReply(server: RedSim, c: Client): Reply {
-  void server;
   return map([
     [bulk('server'), bulk('redis')], [bulk('version'), bulk('7.0.15')], [bulk('proto'), int(c.resp)],
-    [bulk('id'), int(c.id)], [bulk('mode'), bulk('standalone')], [bulk('role'), bulk('master')], [bulk('modules'), array([])],
+    [bulk('id'), int(c.id)], [bulk('mode'), bulk(server.ext.cluster ? 'cluster' : 'standalone')], [bulk('role'), bulk('master')], [bulk('modules'), array([])],
   ]);
 }
 
@@ -71,6 +70,7 @@ registerAll({
   select(ctx, argv) {
     const n = parseLongLongNum(argv[1]);
     if (n === null) return err(E.NOT_INT);
+    if (ctx.server.ext.cluster && n !== 0) return err('ERR SELECT is not allowed in cluster mode');
     if (n < 0 || n >= ctx.server.dbs.length) return err(E.DB_INDEX);
     ctx.client.db = ctx.server.dbs[n];
     return OK;

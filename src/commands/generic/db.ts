@@ -90,6 +90,7 @@ registerAll({
   renamenx(ctx, argv) { return renameGeneric(ctx, argv, true); },
 
   move(ctx, argv) {
+    if (ctx.server.ext.cluster) return err('ERR MOVE is not allowed in cluster mode');
     const key = argv[1];
     const id = parseInt32(argv[2]);
     if (typeof id !== 'number') return id;
@@ -124,6 +125,10 @@ registerAll({
         j++;
       } else return err(E.SYNTAX);
     }
+    // A cluster node has only db 0.
+    if (ctx.server.ext.cluster && (src !== ctx.server.dbs[0] || dst !== ctx.server.dbs[0])) {
+      return err('ERR Copying to another database is not allowed in cluster mode');
+    }
     const [, key, newKey] = argv;
     if (src === dst && key === newKey) return err(SAME_OBJECT);
     const o = src.lookupRead(key);
@@ -142,6 +147,7 @@ registerAll({
   },
 
   swapdb(ctx, argv) {
+    if (ctx.server.ext.cluster) return err('ERR SWAPDB is not allowed in cluster mode');
     const id1 = parseInt32(argv[1]);
     if (typeof id1 !== 'number') return err('ERR invalid first DB index');
     const id2 = parseInt32(argv[2]);
