@@ -14,7 +14,7 @@ import type { Ctx } from './context.js';
 import { discardTransaction } from './commands/transactions/transactions.js';
 import { cstr } from './util/bytes.js';
 import { feedMonitors, FEED_BEFORE } from './pubsub/monitor.js';
-import { afterCommand, clusterOf, getNodeByQuery, needsRouting, redirectError } from './cluster/routing.js';
+import { afterCommand, clusterOf, getNodeByQuery, needsRouting, redirectError, setClientSlot } from './cluster/routing.js';
 import { checkCommand, nopermMessage, unrestricted } from './acl/check.js';
 import { isControlCommand, runControlCommand } from './control.js';
 
@@ -83,8 +83,10 @@ function debugAllowed(server: RedSim, client: Client): boolean {
 }
 
 export function execute(server: RedSim, client: Client, argv: string[]): Reply | Promise<Reply> {
+  if (server.ext.cluster === undefined) return processCommand(server, client, argv);
+  setClientSlot(client, -1);
   const r = processCommand(server, client, argv);
-  if (server.ext.cluster !== undefined) afterCommand(client, client.lastCommand);
+  afterCommand(client, client.lastCommand);
   return r;
 }
 
@@ -125,6 +127,7 @@ function processCommand(server: RedSim, client: Client, argv: string[]): Reply |
       statFor(server, spec).rejected++;
       return err(redirectError(route));
     }
+    setClientSlot(client, route.slot);
   }
   if (client.pubsubMode && client.resp === 2 && !PUBSUB_ALLOWED.has(spec.fullname)) {
     return reject(server, client, `ERR Can't execute '${spec.fullname}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`, spec);

@@ -5,6 +5,7 @@
  * protocol the script client speaks (RESP2 by default, RESP3 after
  * redis.setresp(3)); Lua -> Redis follows luaReplyToRedisReply.
  */
+import { clusterOf, scriptClusterCheck } from '../cluster/routing.js';
 import { createHash } from 'node:crypto';
 import type { Reply } from '../reply.js';
 import { err, NIL, int, bulk, status, array, map, set, double, bool, bignum, verbatim, plain } from '../reply.js';
@@ -434,6 +435,11 @@ export function scriptCall(rc: RunCtx, argv: string[]): Reply | string {
   }
   const write = flags.has('write');
   if (rc.readOnly && (write || flags.has('may_replicate'))) return 'Write commands are not allowed from read-only scripts.';
+  const cluster = clusterOf(rc.server);
+  if (cluster) {
+    const e = scriptClusterCheck(cluster, rc.caller, client, spec, argv, rc.allowCrossSlot === true);
+    if (e) return e;
+  }
   if (write) rc.writeDirty = true;
   const r = call(rc.server, rc.engine.client, spec, argv, { inExec: false, inScript: true });
   if (r instanceof Promise) {
