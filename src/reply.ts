@@ -57,6 +57,12 @@ export const seq = (v: Reply[]): Reply => ({ t: 'seq', v });
 export const push = (v: Reply[]): Reply => ({ t: 'push', v });
 export const bignum = (v: string): Reply => ({ t: 'bignum', v });
 
+/**
+ * Error replies already counted in the error stats (a script error raised or
+ * returned from redis.call/pcall): the caller's reply is not counted again.
+ */
+export const noErrorStats = new WeakSet<Reply>();
+
 export const isError = (r: Reply): r is { t: 'error'; v: string } => r.t === 'error';
 
 /** Shared error texts, exactly as Redis 7.0 writes them (without the leading '-'). */
