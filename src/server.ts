@@ -13,9 +13,12 @@ import { touchWatchedKey } from './commands/transactions/transactions.js';
 import { BlockingManager } from './blocking.js';
 import './commands/index.js';
 import { Connection } from './api.js';
+import { AclState } from './acl/state.js';
+import { splitArgBytes } from './cli/split.js';
 import { takeSnapshot, restoreSnapshot, type Snapshot } from './testing/snapshot.js';
 import { keysOf, dumpKeyspace, type KeyInfo } from './testing/inspect.js';
 import { PubSub } from './pubsub/pubsub.js';
+import { notifyKeyspaceEvent, keyspaceEventsStringToFlags, keyspaceEventsFlagsToString, NOTIFY } from './pubsub/notify.js';
 import { Evictor, type Policy } from './keyspace/evict.js';
 import { SlowLog } from './introspection/slowlog.js';
 import { LatencyMonitor, Histogram } from './introspection/latency.js';
@@ -30,6 +33,8 @@ export interface RedSimOptions {
   random?: RandomSource;
   /** CONFIG overrides, e.g. { 'busy-reply-threshold': 100 }. */
   config?: Record<string, string | number>;
+  /** ACL users as the configuration file's `user` lines declare them: ['alice on >pw ~* +@all', ...]. */
+  users?: string[];
   /** Accept the REDSIM.* control commands (src/control.ts), e.g. REDSIM.CLOCK ADVANCE over a socket. */
   controlCommands?: boolean;
 }
@@ -105,6 +110,8 @@ export class RedSim {
   readonly startTime: number;
   readonly runId: string;
   readonly blocking: BlockingManager;
+  /** Users, authentication and the ACL LOG. */
+  readonly acl: AclState;
   /** Pub/sub channels and patterns (src/pubsub/). */
   readonly pubsub = new PubSub();
   /** Nesting depth of call(): time is frozen while > 0 (EXEC, scripts). */
@@ -125,7 +132,9 @@ export class RedSim {
   /** The OOM state found before the current command (Redis's pre_command_oom_state), read by scripts. */
   preCommandOom = false;
   /** Hook for the `evicted` keyspace notification (set by the notifications module when present). */
-  onEvicted: ((db: Database, key: string) => void) | null = null;
+  onEvicted: ((db: Database, key: string) => void) | null = (db, key) => notifyKeyspaceEvent(this, NOTIFY.EVICTED, 'evicted', key, db.id);
+  /** notify-keyspace-events as flags (src/pubsub/notify.ts). */
+  notifyFlags = 0;
   /** Changes since the last save (server.dirty): one per key a write signals. */
   dirty = 0;
   /** master_replid (DEBUG CHANGE-REPL-ID draws a new one). */
@@ -156,7 +165,7 @@ export class RedSim {
       now: () => server.now(),
       signalModified: (db, key) => { server.dirty++; touchWatchedKey(db, key); },
       signalReady: (db, key) => server.blocking.signalReady(db, key),
-      onExpired: () => {},
+      onExpired: (db, key) => notifyKeyspaceEvent(server, NOTIFY.EXPIRED, 'expired', key, db.id),
       compactDue: (db) => { server.compactQueue.push(db); },
       stats: this.stats,
       lfu: null,
@@ -164,11 +173,14 @@ export class RedSim {
     };
     this.config.onChange = (name) => this.configChanged(name);
     this.configChanged('maxmemory-policy');
+    this.configChanged('notify-keyspace-events');
     this.configChanged('list-max-listpack-size');
     this.configChanged('slowlog-log-slower-than');
     const n = this.config.getNumber('databases');
     this.dbs = Array.from({ length: n }, (_, i) => new Database(i, this.hooks));
     this.blocking = new BlockingManager(this);
+    this.acl = new AclState(this);
+    this.initAcl(opts.users ?? []);
     this.evictor = new Evictor({
       dbs: this.dbs,
       random: this.random,
@@ -201,9 +213,49 @@ export class RedSim {
     if (m.has(code) || m.size < 128) m.set(code, (m.get(code) ?? 0) + 1);
   }
 
-  /** Re-read the parameters the keyspace caches. */
+  /**
+   * ACLLoadUsersAtStartup plus requirepass: `user` lines or an aclfile (not
+   * both), then the default user's password. Throws with Redis's reason.
+   */
+  private initAcl(users: string[]): void {
+    const pass = this.config.get('requirepass') ?? '';
+    if (pass !== '') this.acl.updateDefaultPassword(pass);
+    const file = this.config.get('aclfile') ?? '';
+    if (file !== '' && users.length) {
+      throw new Error('Configuring Redis with users defined in redis.conf and at the same setting an ACL file path is invalid.');
+    }
+    const lines = users.map((l) => {
+      const a = splitArgBytes(l);
+      if (!a) throw new Error(`Unbalanced quotes in user line: ${l}`);
+      return a[0]?.toLowerCase() === 'user' ? a : ['user', ...a];
+    });
+    this.acl.loadConfiguredUsers(lines);
+    if (file !== '') {
+      const e = this.acl.loadFromFile(null);
+      if (e) throw new Error(`Aborting Redis startup because of ACL errors: ${e}`);
+    }
+  }
+
+  /** Drop a connection now (CLIENT KILL, deleted ACL user): the front end closes its socket. */
+  killClient(c: Client): void {
+    c.closeAfterReply = true;
+    this.closeClient(c);
+    (c as Client & { onKill?: () => void }).onKill?.();
+  }
+
+  /** Re-read the parameters the keyspace caches; requirepass becomes the default user's password. */
   private configChanged(name: string): void {
     const cfg = this.config;
+    if (name === 'notify-keyspace-events') {
+      // Options given at start-up are stored as written: normalise them once here.
+      const f = keyspaceEventsStringToFlags(cfg.get(name) ?? '');
+      this.notifyFlags = f === -1 ? 0 : f;
+      const norm = keyspaceEventsFlagsToString(this.notifyFlags);
+      if (norm !== cfg.get(name)) cfg.setRaw(name, norm);
+      this.hooks.keyMiss = f & NOTIFY.KEY_MISS ? (db, key) => notifyKeyspaceEvent(this, NOTIFY.KEY_MISS, 'keymiss', key, db.id) : null;
+      this.hooks.newKey = f & NOTIFY.NEW ? (db, key) => notifyKeyspaceEvent(this, NOTIFY.NEW, 'new', key, db.id) : null;
+      return;
+    }
     if (name === 'maxmemory-policy' || name === 'lfu-log-factor' || name === 'lfu-decay-time') {
       this.hooks.lfu = (cfg.get('maxmemory-policy') ?? '').includes('lfu')
         ? { logFactor: cfg.getNumber('lfu-log-factor'), decayTime: cfg.getNumber('lfu-decay-time'), random: this.random }
@@ -220,6 +272,8 @@ export class RedSim {
       this.maxmemory = cfg.getNumber('maxmemory');
       // updateMaxmemory: a lower limit evicts at once.
       if (this.maxmemory > 0) { this.usedMemory(); this.evictor?.perform(); }
+    } else if (name === 'requirepass') {
+      this.acl.updateDefaultPassword(cfg.get('requirepass') ?? '');
     }
   }
 
@@ -271,6 +325,7 @@ export class RedSim {
 
   createClient(opts: { addr?: string; laddr?: string } = {}): Client {
     const c = new Client(this.nextClientId++, this.dbs[0], this.clock.now(), opts);
+    this.acl.setDefaultAuth(c);
     this.clients.set(c.id, c);
     this.stats.connectionsReceived++;
     return c;

@@ -4,8 +4,6 @@
  */
 import { unsupported } from './registry.js';
 
-unsupported(['acl|cat', 'acl|deluser', 'acl|dryrun', 'acl|genpass', 'acl|getuser', 'acl|list', 'acl|load', 'acl|log',
-  'acl|save', 'acl|setuser', 'acl|users', 'acl|whoami'], 'ACLs are not simulated; every client is the default user');
 unsupported(['psync', 'sync', 'replconf', 'replicaof', 'slaveof', 'role', 'wait', 'failover'], 'replication is not simulated');
 unsupported(['save', 'bgsave', 'bgrewriteaof', 'config|rewrite', 'shutdown', 'migrate', 'restore-asking'], 'there is no persistence or server process to manage');
 unsupported(['module|list', 'module|load', 'module|loadex', 'module|unload'], 'modules cannot be loaded');

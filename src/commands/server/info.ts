@@ -44,7 +44,7 @@ const SECTIONS: Record<string, Section> = {
     const hz = s.config.get('hz') ?? '10';
     return [
       ['redis_version', '7.0.15'], ['redis_git_sha1', '00000000'], ['redis_git_dirty', 0], ['redis_build_id', 'redsim'],
-      ['redis_mode', 'standalone'], ['os', `${os.type()} ${os.release()} ${os.arch() === 'x64' ? 'x86_64' : os.arch()}`], ['arch_bits', 64],
+      ['redis_mode', s.ext.cluster ? 'cluster' : 'standalone'], ['os', `${os.type()} ${os.release()} ${os.arch() === 'x64' ? 'x86_64' : os.arch()}`], ['arch_bits', 64],
       ['monotonic_clock', s.clock.virtual ? 'redsim virtual clock' : 'POSIX clock_gettime'], ['multiplexing_api', 'node'],
       ['atomicvar_api', 'c11-builtin'], ['gcc_version', '0.0.0'], ['process_id', process.pid], ['process_supervised', 'no'],
       ['run_id', s.runId], ['tcp_port', s.config.get('port') ?? '6379'], ['server_time_usec', Math.floor(now)],
@@ -153,7 +153,7 @@ const SECTIONS: Record<string, Section> = {
     }
     return out;
   },
-  cluster: () => [['cluster_enabled', 0]],
+  cluster: (s) => [['cluster_enabled', s.ext.cluster ? 1 : 0]],
   keyspace: (s) => s.dbs.filter((db) => db.size > 0).map((db) => {
     const now = s.now();
     let ttlSum = 0; let n = 0;
