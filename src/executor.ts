@@ -14,7 +14,7 @@ import type { Ctx } from './context.js';
 import { discardTransaction } from './commands/transactions/transactions.js';
 import { cstr } from './util/bytes.js';
 import { parseEvalShebang, SCRIPT_FLAG } from './scripting/shebang.js';
-import { afterCommand, clusterOf, getNodeByQuery, needsRouting, redirectError } from './cluster/routing.js';
+import { afterCommand, clusterOf, getNodeByQuery, needsRouting, redirectError, setClientSlot } from './cluster/routing.js';
 import { checkCommand, nopermMessage, unrestricted } from './acl/check.js';
 import { isControlCommand, runControlCommand } from './control.js';
 
@@ -84,8 +84,10 @@ function debugAllowed(server: RedSim, client: Client): boolean {
 }
 
 export function execute(server: RedSim, client: Client, argv: string[]): Reply | Promise<Reply> {
+  if (server.ext.cluster === undefined) return processCommand(server, client, argv);
+  setClientSlot(client, -1);
   const r = processCommand(server, client, argv);
-  if (server.ext.cluster !== undefined) afterCommand(client, client.lastCommand);
+  afterCommand(client, client.lastCommand);
   return r;
 }
 
@@ -128,6 +130,7 @@ function processCommand(server: RedSim, client: Client, argv: string[]): Reply |
       server.countError(e);
       return err(e);
     }
+    setClientSlot(client, route.slot);
   }
   if (server.maxmemory !== 0 && !(server.busy && server.busy.timedOut)) {
     const oom = oomCheck(server, client, spec, argv);

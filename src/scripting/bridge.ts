@@ -7,6 +7,7 @@
  */
 import { noErrorStats } from '../reply.js';
 import { OOM_ERR } from '../executor.js';
+import { clusterOf, scriptClusterCheck } from '../cluster/routing.js';
 import { createHash } from 'node:crypto';
 import type { Reply } from '../reply.js';
 import { err, NIL, int, bulk, status, array, map, set, double, bool, bignum, verbatim, plain } from '../reply.js';
@@ -446,6 +447,11 @@ export function scriptCall(rc: RunCtx, argv: string[]): Reply | string {
   // scriptVerifyOOM: refused only before the script's first write, when memory was over the limit at its start.
   if (!rc.allowOom && rc.server.maxmemory !== 0 && !rc.writeDirty && rc.server.preCommandOom && flags.has('denyoom')) {
     return `-${OOM_ERR}`;
+  }
+  const cluster = clusterOf(rc.server);
+  if (cluster) {
+    const e = scriptClusterCheck(cluster, rc.caller, client, spec, argv, rc.allowCrossSlot === true);
+    if (e) return e;
   }
   if (write) rc.writeDirty = true;
   const r = call(rc.server, rc.engine.client, spec, argv, { inExec: false, inScript: true });
