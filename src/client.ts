@@ -1,6 +1,7 @@
 /** Per-connection state, as Redis's `client` struct keeps it. */
 import type { Database, WatchEntry } from './keyspace/db.js';
 import type { CommandSpec } from './commands/table.js';
+import type { User } from './acl/user.js';
 
 export interface QueuedCommand { spec: CommandSpec; argv: string[] }
 
@@ -30,6 +31,10 @@ export class Client {
   addr: string;
   laddr: string;
   kind: 'normal' | 'script' = 'normal';
+  /** The ACL user (set by the server on creation; a script client runs as its caller's user). */
+  user!: User;
+  /** AUTH/HELLO succeeded, or the default user needed no password when the client connected. */
+  authenticated = false;
   closed = false;
   /**
    * Push sink: out-of-band frames (pub/sub messages, invalidations, MONITOR lines) are

@@ -51,7 +51,17 @@ export const PARAMS: ParamDef[] = [
   { name: 'enable-debug-command', kind: 'enum', values: ['no', 'yes', 'local'], immutable: true },
   { name: 'port', kind: 'int', min: 0, max: 65535 },
   { name: 'notify-keyspace-events', kind: 'string' },
+  { name: 'requirepass', kind: 'string' },
+  { name: 'aclfile', kind: 'string', immutable: true },
+  { name: 'acllog-max-len', kind: 'int', min: 0, max: Number(LONG_MAX), unsigned: true },
+  { name: 'acl-pubsub-default', kind: 'enum', values: ['allchannels', 'resetchannels'] },
 ];
+
+/**
+ * Parameters with their own syntax (Redis's special configs), validated and
+ * normalised by the module that owns them: name -> validator.
+ */
+export const SPECIAL_VALIDATORS = new Map<string, (value: string) => { ok: string } | { error: string }>();
 
 const require = createRequire(import.meta.url);
 function loadDefaults(): Record<string, string> {
@@ -65,6 +75,7 @@ export class Config {
   private readonly defs = new Map<string, ParamDef>();
   /** alias -> canonical name */
   private readonly aliases = new Map<string, string>();
+  private readonly listeners = new Map<string, (value: string) => void>();
 
   constructor(overrides: Record<string, string | number> = {}) {
     for (const p of PARAMS) {
@@ -118,6 +129,8 @@ export class Config {
    */
   validate(name: string, value: string): { ok: string } | { error: string } {
     const d = this.def(name);
+    const special = d && SPECIAL_VALIDATORS.get(d.name);
+    if (special) return special(value);
     const kind = d?.kind ?? inferKind(this.get(name) ?? '');
     if (d?.immutable) return { error: "can't set immutable config" };
     switch (kind) {

@@ -1,6 +1,6 @@
 /**
  * The executor pipeline, in the order of Redis's processCommand: lookup, arity,
- * no-multi, busy script, then queue (inside MULTI) or call. Every rejection before
+ * NOAUTH, no-multi, ACL permissions, busy script, then queue (inside MULTI) or call. Every rejection before
  * execution flags the transaction (EXECABORT); errors a handler returns while
  * running do not.
  */
@@ -13,6 +13,8 @@ import { HANDLERS, unsupportedReply, type Handler } from './commands/registry.js
 import type { Ctx } from './context.js';
 import { discardTransaction } from './commands/transactions/transactions.js';
 import { cstr } from './util/bytes.js';
+import { afterCommand, clusterOf, getNodeByQuery, needsRouting, redirectError } from './cluster/routing.js';
+import { checkCommand, nopermMessage, unrestricted } from './acl/check.js';
 import { isControlCommand, runControlCommand } from './control.js';
 
 /** Commands that run (not queue) while the client is in MULTI. */
@@ -80,6 +82,12 @@ function debugAllowed(server: RedSim, client: Client): boolean {
 }
 
 export function execute(server: RedSim, client: Client, argv: string[]): Reply | Promise<Reply> {
+  const r = processCommand(server, client, argv);
+  if (server.ext.cluster !== undefined) afterCommand(client, client.lastCommand);
+  return r;
+}
+
+function processCommand(server: RedSim, client: Client, argv: string[]): Reply | Promise<Reply> {
   // One clock read per command: it is both the interaction time and the command time.
   const now = server.clock.now();
   client.lastInteraction = now;
@@ -92,7 +100,31 @@ export function execute(server: RedSim, client: Client, argv: string[]): Reply |
   }
   if (!arityOk(spec, argv.length)) return reject(server, client, `ERR wrong number of arguments for '${spec.fullname}' command`, spec);
   if (spec.name === 'debug' && !spec.parent && !debugAllowed(server, client)) return reject(server, client, DEBUG_DENIED, spec);
+  if (!client.authenticated && !spec.flags.has('no_auth') && server.acl.authRequired(client)) {
+    return reject(server, client, 'NOAUTH Authentication required.', spec);
+  }
   if (client.multi && spec.flags.has('no_multi')) return reject(server, client, 'ERR Command not allowed inside a transaction', spec);
+  if (!unrestricted(client.user)) {
+    const denied = checkCommand(client.user, spec, argv);
+    if (denied) {
+      const object = denied.denied === 'command' ? spec.fullname : argv[denied.pos];
+      server.acl.addLog(client, denied.denied, client.multi ? 'multi' : 'toplevel', object);
+      return reject(server, client, nopermMessage(spec, denied.denied), spec);
+    }
+  }
+  const cluster = clusterOf(server);
+  if (cluster && needsRouting(spec)) {
+    // A key served elsewhere (or across slots): redirect. A redirected EXEC drops the
+    // transaction and answers the redirection itself, not EXECABORT.
+    const route = getNodeByQuery(cluster, client, spec, argv);
+    if (route.node !== cluster.myself) {
+      if (spec.fullname === 'exec') discardTransaction(client);
+      else if (client.multi) client.dirtyExec = true;
+      server.stats.rejectedCalls++;
+      statFor(server, spec).rejected++;
+      return err(redirectError(route));
+    }
+  }
   if (client.pubsubMode && client.resp === 2 && !PUBSUB_ALLOWED.has(spec.fullname)) {
     return reject(server, client, `ERR Can't execute '${spec.fullname}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`, spec);
   }
@@ -156,6 +188,7 @@ export function call(server: RedSim, client: Client, spec: CommandSpec, argv: st
     inExec: mode.inExec, inScript: mode.inScript, denyBlocking: mode.inExec || mode.inScript,
   };
   let r: Reply | Promise<Reply>;
+  const t0 = server.clock.nowUs();
   try {
     r = handler ? handler(ctx, argv) : unsupportedReply(spec);
   } catch (e) {
@@ -163,8 +196,11 @@ export function call(server: RedSim, client: Client, spec: CommandSpec, argv: st
   } finally {
     server.callDepth--;
   }
+  const duration = Math.max(0, Math.floor(server.clock.nowUs() - t0));
   const st = server.stats.calls.entry(info.id, spec.fullname);
   st.calls++;
+  st.usec += duration;
+  server.afterCall(client, spec, argv, duration, r, st);
   server.stats.commandsProcessed++;
   if (!(r instanceof Promise) && r.t === 'error') { st.failed++; server.stats.failedCalls++; }
   if (outer) {

@@ -13,10 +13,16 @@ import { touchWatchedKey } from './commands/transactions/transactions.js';
 import { BlockingManager } from './blocking.js';
 import './commands/index.js';
 import { Connection } from './api.js';
+import { AclState } from './acl/state.js';
+import { splitArgBytes } from './cli/split.js';
 import { takeSnapshot, restoreSnapshot, type Snapshot } from './testing/snapshot.js';
 import { keysOf, dumpKeyspace, type KeyInfo } from './testing/inspect.js';
 import { PubSub } from './pubsub/pubsub.js';
+import { notifyKeyspaceEvent, keyspaceEventsStringToFlags, keyspaceEventsFlagsToString, NOTIFY } from './pubsub/notify.js';
 import { Evictor, type Policy } from './keyspace/evict.js';
+import { SlowLog } from './introspection/slowlog.js';
+import { LatencyMonitor, Histogram } from './introspection/latency.js';
+import type { CommandSpec } from './commands/table.js';
 import type { MemAccount } from './keyspace/db.js';
 import { trackedUsedMemory } from './keyspace/memory.js';
 
@@ -27,6 +33,8 @@ export interface RedSimOptions {
   random?: RandomSource;
   /** CONFIG overrides, e.g. { 'busy-reply-threshold': 100 }. */
   config?: Record<string, string | number>;
+  /** ACL users as the configuration file's `user` lines declare them: ['alice on >pw ~* +@all', ...]. */
+  users?: string[];
   /** Accept the REDSIM.* control commands (src/control.ts), e.g. REDSIM.CLOCK ADVANCE over a socket. */
   controlCommands?: boolean;
 }
@@ -44,7 +52,11 @@ export interface Stats {
   calls: CallStats;
 }
 
-export interface CallStat { calls: number; usec: number; rejected: number; failed: number }
+export interface CallStat {
+  calls: number; usec: number; rejected: number; failed: number;
+  /** Latency histogram (latency-tracking), created on the first recorded call. */
+  hist?: Histogram;
+}
 
 /**
  * Per-command stats by full name (INFO commandstats reads it as a Map). The executor
@@ -89,6 +101,8 @@ export class RedSim {
   readonly startTime: number;
   readonly runId: string;
   readonly blocking: BlockingManager;
+  /** Users, authentication and the ACL LOG. */
+  readonly acl: AclState;
   /** Pub/sub channels and patterns (src/pubsub/). */
   readonly pubsub = new PubSub();
   /** Nesting depth of call(): time is frozen while > 0 (EXEC, scripts). */
@@ -109,7 +123,16 @@ export class RedSim {
   /** The OOM state found before the current command (Redis's pre_command_oom_state), read by scripts. */
   preCommandOom = false;
   /** Hook for the `evicted` keyspace notification (set by the notifications module when present). */
-  onEvicted: ((db: Database, key: string) => void) | null = null;
+  onEvicted: ((db: Database, key: string) => void) | null = (db, key) => notifyKeyspaceEvent(this, NOTIFY.EVICTED, 'evicted', key, db.id);
+  /** notify-keyspace-events as flags (src/pubsub/notify.ts). */
+  notifyFlags = 0;
+  readonly slowlog = new SlowLog();
+  readonly latency = new LatencyMonitor();
+  /** Cached from CONFIG (configChanged): read on every command. */
+  private slowlogSlowerThan = 10000;
+  private slowlogMaxLen = 128;
+  private latencyThreshold = 0;
+  private latencyTracking = true;
   private nextClientId = 1;
   private activeExpireTimer: unknown = null;
   private readonly hooks: KeyspaceHooks;
@@ -126,7 +149,7 @@ export class RedSim {
       now: () => server.now(),
       signalModified: (db, key) => touchWatchedKey(db, key),
       signalReady: (db, key) => server.blocking.signalReady(db, key),
-      onExpired: () => {},
+      onExpired: (db, key) => notifyKeyspaceEvent(server, NOTIFY.EXPIRED, 'expired', key, db.id),
       compactDue: (db) => { server.compactQueue.push(db); },
       stats: this.stats,
       lfu: null,
@@ -134,10 +157,14 @@ export class RedSim {
     };
     this.config.onChange = (name) => this.configChanged(name);
     this.configChanged('maxmemory-policy');
+    this.configChanged('notify-keyspace-events');
     this.configChanged('list-max-listpack-size');
+    this.configChanged('slowlog-log-slower-than');
     const n = this.config.getNumber('databases');
     this.dbs = Array.from({ length: n }, (_, i) => new Database(i, this.hooks));
     this.blocking = new BlockingManager(this);
+    this.acl = new AclState(this);
+    this.initAcl(opts.users ?? []);
     this.evictor = new Evictor({
       dbs: this.dbs,
       random: this.random,
@@ -152,19 +179,90 @@ export class RedSim {
     if (this.config.getNumber('maxmemory') > 0) this.usedMemory();
   }
 
-  /** Re-read the parameters the keyspace caches. */
+  /**
+   * ACLLoadUsersAtStartup plus requirepass: `user` lines or an aclfile (not
+   * both), then the default user's password. Throws with Redis's reason.
+   */
+  private initAcl(users: string[]): void {
+    const pass = this.config.get('requirepass') ?? '';
+    if (pass !== '') this.acl.updateDefaultPassword(pass);
+    const file = this.config.get('aclfile') ?? '';
+    if (file !== '' && users.length) {
+      throw new Error('Configuring Redis with users defined in redis.conf and at the same setting an ACL file path is invalid.');
+    }
+    const lines = users.map((l) => {
+      const a = splitArgBytes(l);
+      if (!a) throw new Error(`Unbalanced quotes in user line: ${l}`);
+      return a[0]?.toLowerCase() === 'user' ? a : ['user', ...a];
+    });
+    this.acl.loadConfiguredUsers(lines);
+    if (file !== '') {
+      const e = this.acl.loadFromFile(null);
+      if (e) throw new Error(`Aborting Redis startup because of ACL errors: ${e}`);
+    }
+  }
+
+  /** Drop a connection now (CLIENT KILL, deleted ACL user): the front end closes its socket. */
+  killClient(c: Client): void {
+    c.closeAfterReply = true;
+    this.closeClient(c);
+    (c as Client & { onKill?: () => void }).onKill?.();
+  }
+
+  /** Re-read the parameters the keyspace caches; requirepass becomes the default user's password. */
   private configChanged(name: string): void {
     const cfg = this.config;
+    if (name === 'notify-keyspace-events') {
+      // Options given at start-up are stored as written: normalise them once here.
+      const f = keyspaceEventsStringToFlags(cfg.get(name) ?? '');
+      this.notifyFlags = f === -1 ? 0 : f;
+      const norm = keyspaceEventsFlagsToString(this.notifyFlags);
+      if (norm !== cfg.get(name)) cfg.setRaw(name, norm);
+      this.hooks.keyMiss = f & NOTIFY.KEY_MISS ? (db, key) => notifyKeyspaceEvent(this, NOTIFY.KEY_MISS, 'keymiss', key, db.id) : null;
+      this.hooks.newKey = f & NOTIFY.NEW ? (db, key) => notifyKeyspaceEvent(this, NOTIFY.NEW, 'new', key, db.id) : null;
+      return;
+    }
     if (name === 'maxmemory-policy' || name === 'lfu-log-factor' || name === 'lfu-decay-time') {
       this.hooks.lfu = (cfg.get('maxmemory-policy') ?? '').includes('lfu')
         ? { logFactor: cfg.getNumber('lfu-log-factor'), decayTime: cfg.getNumber('lfu-decay-time'), random: this.random }
         : null;
       this.evictor?.reset();
+    } else if (name === 'slowlog-log-slower-than' || name === 'slowlog-max-len' || name === 'latency-monitor-threshold' || name === 'latency-tracking') {
+      this.slowlogSlowerThan = cfg.getNumber('slowlog-log-slower-than');
+      this.slowlogMaxLen = cfg.getNumber('slowlog-max-len');
+      this.latencyThreshold = cfg.getNumber('latency-monitor-threshold');
+      this.latencyTracking = cfg.getBool('latency-tracking');
     } else if (name === 'list-max-listpack-size') {
       this.mem.listFill = cfg.getNumber('list-max-listpack-size');
     } else if (name === 'maxmemory' && cfg.getNumber('maxmemory') > 0) {
       this.usedMemory();
+    } else if (name === 'requirepass') {
+      this.acl.updateDefaultPassword(cfg.get('requirepass') ?? '');
     }
+  }
+
+  /**
+   * After a command ran through call(): the latency monitor's command events, the
+   * slow log and the per-command latency histogram. A command that blocked is
+   * logged when it completes, as Redis does on unblock.
+   */
+  afterCall(client: Client, spec: CommandSpec, argv: string[], duration: number, r: Reply | Promise<Reply>, st: CallStat): void {
+    if (this.latencyThreshold) {
+      this.latency.addIfNeeded(spec.flags.has('fast') ? 'fast-command' : 'command', Math.floor(duration / 1000), this.latencyThreshold, this.clock.now());
+    }
+    if (r instanceof Promise) {
+      r.then(() => this.logCall(client, spec, argv, duration, st), () => undefined);
+      return;
+    }
+    this.logCall(client, spec, argv, duration, st);
+  }
+
+  private logCall(client: Client, spec: CommandSpec, argv: string[], duration: number, st: CallStat): void {
+    if (!spec.flags.has('skip_slowlog')) {
+      this.slowlog.push(argv, duration, this.clock.now(), client.kind === 'script' ? '?:0' : client.addr, client.name,
+        this.slowlogSlowerThan, this.slowlogMaxLen);
+    }
+    if (this.latencyTracking) (st.hist ??= new Histogram()).record(duration * 1000);
   }
 
   /**
@@ -191,6 +289,7 @@ export class RedSim {
 
   createClient(opts: { addr?: string; laddr?: string } = {}): Client {
     const c = new Client(this.nextClientId++, this.dbs[0], this.clock.now(), opts);
+    this.acl.setDefaultAuth(c);
     this.clients.set(c.id, c);
     this.stats.connectionsReceived++;
     return c;
@@ -235,7 +334,11 @@ export class RedSim {
     const tick = () => {
       this.activeExpireTimer = this.clock.setTimer(1000 / Math.max(1, this.config.getNumber('hz')), tick);
       if (this.busy || this.ext.activeExpireDisabled) return;
+      const t0 = this.clock.nowUs();
       this.activeExpireCycle();
+      if (this.latencyThreshold) {
+        this.latency.addIfNeeded('expire-cycle', Math.floor((this.clock.nowUs() - t0) / 1000), this.latencyThreshold, this.clock.now());
+      }
       this.blocking.serveReady();
       this.compactDatabases();
     };

@@ -1,6 +1,7 @@
 /** Importing this module registers every command handler. */
 import './transactions/transactions.js';
 import './connection/connection.js';
+import './acl/acl.js';
 import './server/server.js';
 import './string/string.js';
 import './generic/generic.js';

@@ -18,6 +18,7 @@ import { call, arityOk } from '../executor.js';
 import type { ScriptEngine, RunCtx } from './engine.js';
 import { scriptingOf } from './engine.js';
 import { cstr } from '../util/bytes.js';
+import { checkCommand, aclErrorMessage, unrestricted } from '../acl/check.js';
 
 const { LUA_TNIL, LUA_TNUMBER, LUA_TBOOLEAN, LUA_TSTRING, LUA_TTABLE } = lua;
 
@@ -417,6 +418,18 @@ export function scriptCall(rc: RunCtx, argv: string[]): Reply | string {
   if (!arityOk(spec, argv.length)) return 'Wrong number of args calling Redis command from script';
   const flags = spec.flags;
   if (flags.has('noscript')) return 'This Redis command is not allowed from script';
+  // The script client runs as the caller's user (scriptCall sets c->user).
+  const client = rc.engine.client;
+  const user = rc.caller.user;
+  client.user = user;
+  if (!unrestricted(user)) {
+    const denied = checkCommand(user, spec, argv);
+    if (denied) {
+      const object = denied.denied === 'command' ? spec.fullname : argv[denied.pos];
+      rc.server.acl.addLog(client, denied.denied, 'lua', object, undefined, rc.caller);
+      return `The user executing the script ${aclErrorMessage(denied.denied)}`;
+    }
+  }
   const write = flags.has('write');
   if (rc.readOnly && (write || flags.has('may_replicate'))) return 'Write commands are not allowed from read-only scripts.';
   if (write) rc.writeDirty = true;
@@ -658,8 +671,9 @@ export function registerRedisApi(L: LuaState, engine: ScriptEngine): void {
       pushErrorTable(L2, 'Invalid command passed to redis.acl_check_cmd()', false);
       return lua.lua_error(L2);
     }
-    // redsim has only the default user, which may run everything.
-    lua.lua_pushboolean(L2, 1);
+    const spec = lookupCommand(argv)!;
+    const user = engine.run.caller.user;
+    lua.lua_pushboolean(L2, unrestricted(user) || checkCommand(user, spec, argv) === null ? 1 : 0);
     return 1;
   });
   if (engine.kind === 'eval') {

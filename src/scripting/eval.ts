@@ -14,7 +14,7 @@ import { createSandboxState } from './sandbox.js';
 import { openRedisLibs } from './libs/index.js';
 import { registerNext51 } from './lua51/table-order.js';
 import { checkLua51Syntax, normalizeLua51Source } from './lua51/syntax.js';
-import { ScriptEngine, newRunCtx, parseNumkeys } from './engine.js';
+import { ScriptEngine, newRunCtx, parseNumkeys, registerErrHandlerGlobal } from './engine.js';
 import { registerRedisApi, sha1hex, pushStringArray } from './bridge.js';
 import { parseEvalShebang, SCRIPT_FLAG } from './shebang.js';
 import { tableObjectAt } from './sandbox.js';
@@ -52,6 +52,7 @@ export class EvalScripts {
         registerNext51(L);
         openRedisLibs(L);
         registerRedisApi(L, engine);
+        registerErrHandlerGlobal(L);
       },
     }));
   }

@@ -10,12 +10,13 @@ import { subcommandSyntaxError } from '../server/debug.js';
 
 const NO_PASSWORD = 'ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?';
 const WRONGPASS = 'WRONGPASS invalid username-password pair or user is disabled.';
+const HELLO_NOAUTH = 'NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH ' +
+  '<user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time';
 
 function helloReply(server: RedSim, c: Client): Reply {
-  void server;
   return map([
     [bulk('server'), bulk('redis')], [bulk('version'), bulk('7.0.15')], [bulk('proto'), int(c.resp)],
-    [bulk('id'), int(c.id)], [bulk('mode'), bulk('standalone')], [bulk('role'), bulk('master')], [bulk('modules'), array([])],
+    [bulk('id'), int(c.id)], [bulk('mode'), bulk(server.ext.cluster ? 'cluster' : 'standalone')], [bulk('role'), bulk('master')], [bulk('modules'), array([])],
   ]);
 }
 
@@ -43,7 +44,7 @@ export function clientLine(server: RedSim, c: Client): string {
   return `id=${c.id} addr=${c.addr} laddr=${c.laddr} fd=8 name=${c.name} age=${nowSec - Math.floor(c.createdAt / 1000)} ` +
     `idle=${nowSec - Math.floor(c.lastInteraction / 1000)} flags=${clientFlags(c)} db=${c.db.id} sub=${c.subChannels.size} psub=${c.subPatterns.size} ssub=${c.subShard.size} ` +
     `multi=${c.multi ? c.queue.length : -1} qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=1024 rbp=0 obl=0 oll=0 omem=0 ` +
-    `tot-mem=0 events=r cmd=${c.lastCommand} user=default redir=-1 resp=${c.resp}`;
+    `tot-mem=0 events=r cmd=${c.lastCommand} user=${c.user.name} redir=-1 resp=${c.resp}`;
 }
 
 /** getClientType: no masters or replicas here, so a client is pubsub or normal. */
@@ -68,15 +69,20 @@ registerAll({
   select(ctx, argv) {
     const n = parseLongLongNum(argv[1]);
     if (n === null) return err(E.NOT_INT);
+    if (ctx.server.ext.cluster && n !== 0) return err('ERR SELECT is not allowed in cluster mode');
     if (n < 0 || n >= ctx.server.dbs.length) return err(E.DB_INDEX);
     ctx.client.db = ctx.server.dbs[n];
     return OK;
   },
   quit(ctx) { ctx.client.closeAfterReply = true; return OK; },
-  auth(_ctx, argv) {
+  auth(ctx, argv) {
     if (argv.length > 3) return err(E.SYNTAX);
-    if (argv.length === 2) return err(NO_PASSWORD);
-    return argv[1] === 'default' ? OK : err(WRONGPASS);
+    const acl = ctx.server.acl;
+    // The one-argument form authenticates "default", and only when it has a password.
+    if (argv.length === 2 && acl.defaultUser.nopass) return err(NO_PASSWORD);
+    const [username, password] = argv.length === 2 ? ['default', argv[1]] : [argv[1], argv[2]];
+    const context = ctx.client.multi || ctx.inExec ? 'multi' : 'toplevel';
+    return acl.authenticate(ctx.client, username, password, argv[0], context) ? OK : err(WRONGPASS);
   },
   reset(ctx) {
     const c = ctx.client;
@@ -85,6 +91,7 @@ registerAll({
     ctx.server.pubsub.dropClient(c);
     c.db = ctx.server.dbs[0];
     c.resp = 2;
+    ctx.server.acl.setDefaultAuth(c);
     c.name = '';
     return status('RESET');
   },
@@ -104,8 +111,8 @@ registerAll({
       const opt = argv[i].toLowerCase();
       const more = argv.length - i - 1;
       if (opt === 'auth' && more >= 2) {
-        // The only user is "default" with nopass: any password works for it.
-        if (argv[i + 1] !== 'default') return err(WRONGPASS);
+        const context = c.multi || ctx.inExec ? 'multi' : 'toplevel';
+        if (!ctx.server.acl.authenticate(c, argv[i + 1], argv[i + 2], argv[0], context)) return err(WRONGPASS);
         i += 2;
       } else if (opt === 'setname' && more >= 1) {
         const name = argv[++i];
@@ -113,6 +120,7 @@ registerAll({
         c.name = name;
       } else return err(`ERR Syntax error in HELLO option '${argv[i]}'`);
     }
+    if (!c.authenticated) return err(HELLO_NOAUTH);
     c.resp = ver as 2 | 3;
     return helloReply(ctx.server, c);
   },
@@ -196,7 +204,7 @@ function clientKill(ctx: Ctx, argv: string[]): Reply {
       } else if (opt === 'addr' && more) addr = val;
       else if (opt === 'laddr' && more) laddr = val;
       else if (opt === 'user' && more) {
-        if (val !== 'default') return err(`ERR No such user '${val}'`);
+        if (!ctx.server.acl.users.has(val)) return err(`ERR No such user '${val}'`);
         user = val;
       } else if (opt === 'skipme' && more) {
         const v = val.toLowerCase();
@@ -209,19 +217,13 @@ function clientKill(ctx: Ctx, argv: string[]): Reply {
   const matches = [...ctx.server.clients.values()].filter((c) =>
     (addr === undefined || c.addr === addr) && (laddr === undefined || c.laddr === laddr) &&
     (type === undefined || clientType(c) === (type === 'slave' ? 'replica' : type)) && (id === 0 || c.id === id) &&
-    (user === undefined || user === 'default') && !(c === ctx.client && skipme));
+    (user === undefined || c.user === ctx.server.acl.users.get(user)) && !(c === ctx.client && skipme));
   for (const c of matches) {
     // Killing yourself closes the connection after this reply.
     if (c === ctx.client) c.closeAfterReply = true;
-    else kill(ctx.server, c);
+    else ctx.server.killClient(c);
   }
   if (argv.length === 3) return matches.length ? OK : err('ERR No such client');
   return int(matches.length);
 }
 
-/** Close a client: the front end sees closeAfterReply/closed and drops the connection. */
-function kill(server: RedSim, c: Client): void {
-  c.closeAfterReply = true;
-  server.closeClient(c);
-  (c as Client & { onKill?: () => void }).onKill?.();
-}

@@ -10,6 +10,7 @@ import { infoText } from './info.js';
 import './debug.js';
 import './memory.js';
 import './lolwut.js';
+import './slowlog.js';
 
 /**
  * CONFIG GET: exact names are answered under the name as given; patterns match

@@ -13,6 +13,8 @@ import { parseLongLong, strtod } from '../../util/float.js';
 import { cstr } from '../bitmap/util.js';
 import { pqsort } from './pqsort.js';
 import { listFrom, newList } from '../../types/list.js';
+import { notify, NOTIFY } from '../../pubsub/notify.js';
+import { unrestricted, checkCmdWithUnrestrictedKeys } from '../../acl/check.js';
 
 interface SortItem {
   obj: string;
@@ -33,7 +35,14 @@ interface SortOptions {
   gets: string[];
 }
 
-function parseOptions(argv: string[], readonly: boolean): SortOptions | Reply {
+/** BY/GET patterns name keys the ACL check never saw: Redis wants read access to every key. */
+function fullKeyAccess(ctx: Ctx, argv: string[]): boolean {
+  const u = ctx.client.user;
+  return unrestricted(u) || checkCmdWithUnrestrictedKeys(u, ctx.spec, argv, ['access']);
+}
+
+function parseOptions(ctx: Ctx, argv: string[], readonly: boolean): SortOptions | Reply {
+  const fullAccess = fullKeyAccess(ctx, argv);
   const o: SortOptions = {
     desc: false, alpha: false, limitStart: 0n, limitCount: -1n, sortby: null, dontsort: false, store: null, gets: [],
   };
@@ -56,7 +65,9 @@ function parseOptions(argv: string[], readonly: boolean): SortOptions | Reply {
       o.sortby = argv[++j];
       // A constant BY pattern (no '*') means "do not sort".
       o.dontsort = !cstr(o.sortby).includes('*');
+      if (!o.dontsort && !fullAccess) return err('ERR BY option of SORT denied due to insufficient ACL permissions.');
     } else if (opt === 'get' && left >= 1) {
+      if (!fullAccess) return err('ERR GET option of SORT denied due to insufficient ACL permissions.');
       o.gets.push(argv[++j]);
     } else return err(E.SYNTAX);
   }
@@ -126,7 +137,7 @@ function weightOf(s: string): number | null {
 const item = (obj: string): SortItem => ({ obj, score: 0, cmpobj: null });
 
 function sortGeneric(ctx: Ctx, argv: string[], readonly: boolean): Reply {
-  const opts = parseOptions(argv, readonly);
+  const opts = parseOptions(ctx, argv, readonly);
   if ('t' in opts) return opts;
   const { desc, gets, store } = opts;
   let { alpha, sortby, dontsort } = opts;
@@ -221,8 +232,9 @@ function sortGeneric(ctx: Ctx, argv: string[], readonly: boolean): Reply {
   }
   if (outputlen > 0) {
     ctx.db.set(store, listFrom(list));
-  } else {
-    ctx.db.delete(store);
+    notify(ctx, NOTIFY.LIST, 'sortstore', store);
+  } else if (ctx.db.delete(store)) {
+    notify(ctx, NOTIFY.GENERIC, 'del', store);
   }
   return int(outputlen);
 }

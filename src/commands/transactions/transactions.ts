@@ -9,6 +9,7 @@ import { call } from '../../executor.js';
 import type { Database, WatchEntry } from '../../keyspace/db.js';
 import type { Client } from '../../client.js';
 import type { RedSim } from '../../server.js';
+import { checkCommand, execDeniedMessage, unrestricted } from '../../acl/check.js';
 
 /** Redis's touchWatchedKey: any modification of a watched key dirties its watchers. */
 export function touchWatchedKey(db: Database, key: string): void {
@@ -79,6 +80,15 @@ export function discardTransaction(c: Client): void {
 function runQueue(server: RedSim, c: Client, queue: Client['queue'], from: number, out: Reply[]): Reply | Promise<Reply> {
   for (let i = from; i < queue.length; i++) {
     const { spec, argv } = queue[i];
+    // ACLs may have changed since the command was queued: checked again at EXEC.
+    if (!unrestricted(c.user)) {
+      const denied = checkCommand(c.user, spec, argv);
+      if (denied) {
+        server.acl.addLog(c, denied.denied, 'multi', denied.denied === 'command' ? spec.fullname : argv[denied.pos]);
+        out.push(err(execDeniedMessage(denied.denied)));
+        continue;
+      }
+    }
     // The queued argv stays alive until EXEC ends (OBJECT REFCOUNT sees it).
     setRunningExec(queue);
     const r = call(server, c, spec, argv, { inExec: true, inScript: false });
