@@ -13,7 +13,7 @@ import { HANDLERS, unsupportedReply, type Handler } from './commands/registry.js
 import type { Ctx } from './context.js';
 import { discardTransaction } from './commands/transactions/transactions.js';
 import { cstr } from './util/bytes.js';
-import { afterCommand, clusterOf, getNodeByQuery, needsRouting, redirectError } from './cluster/routing.js';
+import { afterCommand, clusterOf, getNodeByQuery, needsRouting, redirectError, setClientSlot } from './cluster/routing.js';
 import { checkCommand, nopermMessage, unrestricted } from './acl/check.js';
 import { isControlCommand, runControlCommand } from './control.js';
 
@@ -82,8 +82,10 @@ function debugAllowed(server: RedSim, client: Client): boolean {
 }
 
 export function execute(server: RedSim, client: Client, argv: string[]): Reply | Promise<Reply> {
+  if (server.ext.cluster === undefined) return processCommand(server, client, argv);
+  setClientSlot(client, -1);
   const r = processCommand(server, client, argv);
-  if (server.ext.cluster !== undefined) afterCommand(client, client.lastCommand);
+  afterCommand(client, client.lastCommand);
   return r;
 }
 
@@ -124,6 +126,7 @@ function processCommand(server: RedSim, client: Client, argv: string[]): Reply |
       statFor(server, spec).rejected++;
       return err(redirectError(route));
     }
+    setClientSlot(client, route.slot);
   }
   if (client.pubsubMode && client.resp === 2 && !PUBSUB_ALLOWED.has(spec.fullname)) {
     return reject(server, client, `ERR Can't execute '${spec.fullname}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`, spec);

@@ -88,6 +88,12 @@ export class CallStats extends Map<string, CallStat> {
 
 let runIdCounter = 0;
 
+/** Thrown by every command sent to an instance that SHUTDOWN closed. */
+export class ServerClosedError extends Error {
+  override name = 'ServerClosedError';
+  constructor() { super('redsim instance was shut down by SHUTDOWN and accepts no more commands'); }
+}
+
 export class RedSim {
   readonly clock: Clock;
   readonly random: RandomSource;
@@ -115,6 +121,10 @@ export class RedSim {
   busy: null | { kind: 'eval' | 'function'; timedOut: boolean } = null;
   /** Extension slots for subsystems (scripting engine, function libraries, ...). */
   readonly ext: Record<string, unknown> = {};
+  /** Set by SHUTDOWN: the instance is closed; every later command throws ServerClosedError. */
+  isShutdown = false;
+  /** Run once when SHUTDOWN closes this instance (`redsim serve` exits the process). */
+  readonly shutdownHooks: Array<() => void> = [];
   /** REDSIM.* control commands are accepted (RedSimOptions.controlCommands). */
   readonly controlCommands: boolean;
   /** The used_memory estimate's dataset account (src/keyspace/memory.ts). */
@@ -320,7 +330,16 @@ export class RedSim {
 
   /** Run one command for a client: Redis's processCommand. */
   execute(client: Client, argv: string[]): Reply | Promise<Reply> {
+    if (this.isShutdown) throw new ServerClosedError();
     return execute(this, client, argv);
+  }
+
+  /** SHUTDOWN: close this instance (timers, clients), then run the shutdown hooks. */
+  shutdown(): void {
+    if (this.isShutdown) return;
+    this.isShutdown = true;
+    this.stop();
+    for (const h of this.shutdownHooks.splice(0)) h();
   }
 
   /** Open an in-process client connection. */

@@ -39,6 +39,8 @@ export const STALL_MIN_MS = 5000;
 export const STALL_KILL_MSG = 'Script killed: it ran past busy-reply-threshold inside a call that cannot be interrupted (sort comparator, gsub callback, metamethod called from C...)';
 
 export interface RunCtx {
+  /** Cluster mode: the script may touch keys of several slots (EVAL without shebang, allow-cross-slot-keys). */
+  allowCrossSlot?: boolean;
   server: RedSim;
   engine: ScriptEngine;
   /** The client that sent EVAL/FCALL. */
