@@ -3,6 +3,7 @@ import './transactions/transactions.js';
 import './connection/connection.js';
 import './acl/acl.js';
 import './server/server.js';
+import './server/persistence.js';
 import './string/string.js';
 import './generic/generic.js';
 import './hash/hash.js';
