@@ -120,6 +120,8 @@ export class RedSim {
   readonly acl: AclState;
   /** Pub/sub channels and patterns (src/pubsub/). */
   readonly pubsub = new PubSub();
+  /** MONITOR clients, in the order they started monitoring (src/pubsub/monitor.ts). */
+  readonly monitors = new Set<Client>();
   /** Nesting depth of call(): time is frozen while > 0 (EXEC, scripts). */
   callDepth = 0;
   /** Command time snapshot (ms) taken at the outermost call. */
@@ -353,6 +355,7 @@ export class RedSim {
     this.blocking.cancel(c);
     this.unwatchAll(c);
     this.pubsub.dropClient(c);
+    this.monitors.delete(c);
     this.clients.delete(c.id);
   }
 
@@ -367,8 +370,19 @@ export class RedSim {
   /** Run one command for a client: Redis's processCommand. */
   execute(client: Client, argv: string[]): Reply | Promise<Reply> {
     if (this.isShutdown) throw new ServerClosedError();
-    return execute(this, client, argv);
+    const prev = this.currentClient;
+    this.currentClient = client;
+    let r: Reply | Promise<Reply>;
+    try { r = execute(this, client, argv); } finally { this.currentClient = prev; }
+    const tail = client.afterReply;
+    if (tail === null) return r;
+    client.afterReply = null;
+    if (r instanceof Promise) { for (const f of tail) client.deliver?.(f); return r; }
+    return { t: 'seq', v: [r, ...tail], pushTail: true };
   }
+
+  /** The client whose command is running (Redis's server.current_client). */
+  currentClient: Client | null = null;
 
   /** SHUTDOWN: close this instance (timers, clients), then run the shutdown hooks. */
   shutdown(): void {
