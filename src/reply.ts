@@ -63,6 +63,12 @@ export const attr = (attrs: Array<[Reply, Reply]>, v: Reply): Reply => ({ t: 'at
 /** The reply itself without the attribute frames around it (what a client's call returns). */
 export const plain = (r: Reply): Reply => (r.t === 'attr' ? plain(r.v) : r);
 
+/**
+ * Error replies already counted in the error stats (a script error raised or
+ * returned from redis.call/pcall): the caller's reply is not counted again.
+ */
+export const noErrorStats = new WeakSet<Reply>();
+
 export const isError = (r: Reply): r is { t: 'error'; v: string } => r.t === 'error';
 
 /** Shared error texts, exactly as Redis 7.0 writes them (without the leading '-'). */
