@@ -13,6 +13,7 @@ import { HANDLERS, unsupportedReply, type Handler } from './commands/registry.js
 import type { Ctx } from './context.js';
 import { discardTransaction } from './commands/transactions/transactions.js';
 import { cstr } from './util/bytes.js';
+import { feedMonitors, FEED_BEFORE } from './pubsub/monitor.js';
 import { parseEvalShebang, SCRIPT_FLAG } from './scripting/shebang.js';
 import { afterCommand, clusterOf, getNodeByQuery, needsRouting, redirectError, setClientSlot } from './cluster/routing.js';
 import { checkCommand, nopermMessage, unrestricted } from './acl/check.js';
@@ -142,6 +143,10 @@ function processCommand(server: RedSim, client: Client, argv: string[]): Reply |
   if (server.busy && server.busy.timedOut && !spec.flags.has('allow_busy')) {
     return reject(server, client, server.busy.kind === 'eval' ? BUSY_EVAL : BUSY_FUNCTION, spec);
   }
+  // A MONITOR client is a replica to Redis: it may not touch the keyspace.
+  if (client.monitor && (spec.flags.has('write') || spec.flags.has('readonly') || spec.flags.has('may_replicate'))) {
+    return reject(server, client, "ERR Replica can't interact with the keyspace", spec);
+  }
   if (client.multi && !TX_CONTROL.has(spec.fullname)) {
     // Redis stops queueing once the transaction is already doomed.
     if (!client.dirtyExec && !client.dirtyCas) client.queue.push({ spec, argv });
@@ -236,6 +241,9 @@ export function call(server: RedSim, client: Client, spec: CommandSpec, argv: st
     inExec: mode.inExec, inScript: mode.inScript, denyBlocking: mode.inExec || mode.inScript,
   };
   let r: Reply | Promise<Reply>;
+  // MONITOR: administrative commands are never shown; script commands show before their script runs.
+  const monitored = server.monitors.size !== 0 && !spec.flags.has('admin');
+  if (monitored && FEED_BEFORE.has(spec.fullname)) feedMonitors(server, client, argv, client.db.id);
   const t0 = server.clock.nowUs();
   try {
     r = handler ? handler(ctx, argv) : unsupportedReply(spec);
@@ -249,6 +257,7 @@ export function call(server: RedSim, client: Client, spec: CommandSpec, argv: st
   st.calls++;
   st.usec += duration;
   server.afterCall(client, spec, argv, duration, r, st);
+  if (monitored && !spec.flags.has('skip_monitor')) feedMonitors(server, client, argv, client.db.id);
   server.stats.commandsProcessed++;
   if (!(r instanceof Promise) && r.t === 'error') {
     st.failed++; server.stats.failedCalls++;

@@ -25,9 +25,11 @@ export type Reply =
   /**
    * Several replies written back to back (SUBSCRIBE a b answers one frame per channel);
    * empty = nothing written (CLIENT REPLY OFF). Only at top level or as an EXEC element,
-   * where Redis too just appends the frames to the output.
+   * where Redis too just appends the frames to the output. pushTail: v[0] is the
+   * command's reply and the rest are pushes Redis writes after it (the caller's own
+   * MONITOR line, deferred invalidations).
    */
-  | { t: 'seq'; v: Reply[] };
+  | { t: 'seq'; v: Reply[]; pushTail?: boolean };
 
 export const OK: Reply = Object.freeze({ t: 'status', v: 'OK' }) as Reply;
 export const QUEUED: Reply = Object.freeze({ t: 'status', v: 'QUEUED' }) as Reply;

@@ -18,6 +18,7 @@ import { splitArgBytes } from './cli/split.js';
 import { takeSnapshot, restoreSnapshot, type Snapshot } from './testing/snapshot.js';
 import { keysOf, dumpKeyspace, type KeyInfo } from './testing/inspect.js';
 import { PubSub } from './pubsub/pubsub.js';
+import { applyReplyMode } from './commands/pubsub/client-reply.js';
 import { notifyKeyspaceEvent, keyspaceEventsStringToFlags, keyspaceEventsFlagsToString, NOTIFY } from './pubsub/notify.js';
 import { Evictor, type Policy } from './keyspace/evict.js';
 import { SlowLog } from './introspection/slowlog.js';
@@ -120,6 +121,8 @@ export class RedSim {
   readonly acl: AclState;
   /** Pub/sub channels and patterns (src/pubsub/). */
   readonly pubsub = new PubSub();
+  /** MONITOR clients, in the order they started monitoring (src/pubsub/monitor.ts). */
+  readonly monitors = new Set<Client>();
   /** Nesting depth of call(): time is frozen while > 0 (EXEC, scripts). */
   callDepth = 0;
   /** Command time snapshot (ms) taken at the outermost call. */
@@ -353,6 +356,7 @@ export class RedSim {
     this.blocking.cancel(c);
     this.unwatchAll(c);
     this.pubsub.dropClient(c);
+    this.monitors.delete(c);
     this.clients.delete(c.id);
   }
 
@@ -367,8 +371,28 @@ export class RedSim {
   /** Run one command for a client: Redis's processCommand. */
   execute(client: Client, argv: string[]): Reply | Promise<Reply> {
     if (this.isShutdown) throw new ServerClosedError();
-    return execute(this, client, argv);
+    const prev = this.currentClient;
+    this.currentClient = client;
+    // CLIENT REPLY SKIP silences the command after it (resetClient's flag shuffle).
+    const skipping = client.replySkip;
+    client.replySkip = false;
+    let r: Reply | Promise<Reply>;
+    try { r = execute(this, client, argv); } finally { this.currentClient = prev; }
+    if (client.replySkipNext) { client.replySkip = true; client.replySkipNext = false; }
+    const tail = client.afterReply;
+    if (tail !== null) {
+      client.afterReply = null;
+      if (r instanceof Promise) for (const f of tail) client.deliver?.(f);
+      else r = { t: 'seq', v: [r, ...tail], pushTail: true };
+    }
+    if (client.replyOff || skipping) {
+      return r instanceof Promise ? r.then((x) => applyReplyMode(client, x, skipping)) : applyReplyMode(client, r, skipping);
+    }
+    return r;
   }
+
+  /** The client whose command is running (Redis's server.current_client). */
+  currentClient: Client | null = null;
 
   /** SHUTDOWN: close this instance (timers, clients), then run the shutdown hooks. */
   shutdown(): void {
