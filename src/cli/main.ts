@@ -76,8 +76,10 @@ export function buildProgram(): Command {
     .option('--bind <address>', 'interface to listen on', '127.0.0.1')
     .option('--seed <n>', 'seed for the random source', intArg('seed', -(2 ** 53), 2 ** 53))
     .option('--config <name=value>', 'configuration override (repeatable)', collectConfig, {})
-    .action(async (o: { port: number; bind: string; seed?: number; config: Record<string, string> }) => {
-      const simOpts: RedSimOptions = { config: o.config };
+    .option('--user <rules>', 'an ACL user as a config file "user" line declares it, e.g. "alice on >pw ~* +@all" (repeatable)',
+      (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .action(async (o: { port: number; bind: string; seed?: number; config: Record<string, string>; user: string[] }) => {
+      const simOpts: RedSimOptions = { config: o.config, users: o.user };
       if (o.seed !== undefined) simOpts.seed = o.seed;
       const sim = new RedSim(simOpts);
       const server = new RedSimServer(sim);
