@@ -15,7 +15,9 @@ console.log('EXEC after a concurrent write:', await alice.call('EXEC')); // null
 
 await alice.call('SET', 'session', 'x', 'EX', '10');
 clock.advance(10_000);                              // virtual time: no real waiting
-console.log('session after 10s:', await alice.call('GET', 'session')); // null
+console.log('session at 10s:', await alice.call('GET', 'session'));   // x (expired only after the deadline)
+clock.advance(1);
+console.log('session at 10.001s:', await alice.call('GET', 'session')); // null
 
 try {
   await alice.call('MULTI');

@@ -3,7 +3,7 @@
  * instance, replies as JS values (errors as ReplyError with Redis's exact text) or as
  * Reply values.
  */
-import type { RedSim } from './server.js';
+import { ServerClosedError, type RedSim } from './server.js';
 import type { Client } from './client.js';
 import type { Reply } from './reply.js';
 import { fromText, toText, fromBuffer, toBuffer, isAscii } from './util/bytes.js';
@@ -77,6 +77,8 @@ function jsAt(r: Reply, opts: ToJsOptions, resp: 2 | 3, depth: number): unknown 
     case 'double': return resp === 2 ? jsAt({ t: 'bulk', v: r.s ?? formatDouble(r.v) }, opts, 2, depth) : r.s === undefined ? r.v : Number(r.s);
     case 'bool': return resp === 2 ? (r.v ? 1 : 0) : r.v;
     case 'bignum': return resp === 2 ? r.v : BigInt(r.v);
+    // Attributes and push frames decorate the reply; the caller gets the reply itself.
+    case 'attr': return jsAt(r.v, opts, resp, depth);
   }
 }
 
@@ -228,6 +230,8 @@ export class Connection {
       return p;
     }
     const r = this.sim.execute(this.client, argv);
+    // SHUTDOWN closed the instance: the caller gets no reply, as a TCP client sees the connection close.
+    if (this.sim.isShutdown) throw new ServerClosedError();
     if (r instanceof Promise) this.track(r);
     return r;
   }

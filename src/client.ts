@@ -37,6 +37,11 @@ export class Client {
   authenticated = false;
   closed = false;
   /**
+   * Which client-output-buffer-limit class applies besides pub/sub (Redis's
+   * getClientType): a client in pubsubMode counts as 'pubsub' whatever this says.
+   */
+  outputClass: 'normal' | 'pubsub' | 'replica' = 'normal';
+  /**
    * Push sink: out-of-band frames (pub/sub messages, invalidations, MONITOR lines) are
    * handed here in output order. Each front end (src/net/server.ts, src/api.ts) attaches one.
    */

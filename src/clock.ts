@@ -15,33 +15,29 @@ export interface Clock {
   refresh?(): void;
 }
 
-/** Reads of RealClock.now() served from one clock reading at most. */
-const CACHE_READS = 64;
-
 export class RealClock implements Clock {
   readonly virtual = false;
-  // performance.now() is monotonic and much cheaper than hrtime.bigint() on the hot path.
-  private readonly originMs = Date.now() - performance.now();
+  // The system clock (Date.now) gives the milliseconds; performance.now() adds the
+  // microseconds. The estimate is kept inside [Date.now(), Date.now() + 1ms): it never
+  // runs behind the wall clock (a PXAT computed by a client from its own clock then
+  // never shows a longer PTTL) nor drifts ahead of it.
+  private originMs = Date.now() - performance.now();
   /**
-   * now() is read once per command; like Redis's cached mstime, one reading serves
-   * an event-loop turn (dropped at the next setImmediate), re-read at least every
-   * CACHE_READS reads so a long synchronous loop of commands still sees time move.
-   * nowUs() (script time limits, latency budgets) always reads the clock.
+   * Milliseconds are Date.now() itself: as cheap as a cached reading (a vDSO read)
+   * and never behind the wall clock, which a reading cached for an event-loop turn
+   * can be for in-process callers.
    */
-  private cachedMs = -1;
-  private reads = 0;
-  private turnScheduled = false;
-  private readonly endTurn = (): void => { this.cachedMs = -1; this.turnScheduled = false; };
-  now(): number {
-    if (this.cachedMs >= 0 && --this.reads > 0) return this.cachedMs;
-    this.cachedMs = Math.floor(this.originMs + performance.now());
-    this.reads = CACHE_READS;
-    if (!this.turnScheduled) { this.turnScheduled = true; setImmediate(this.endTurn).unref?.(); }
-    return this.cachedMs;
+  now(): number { return Date.now(); }
+  /** Nothing is cached (kept for the Clock interface: DEBUG SLEEP calls it). */
+  refresh(): void {}
+  nowUs(): number {
+    const p = performance.now();
+    const lo = Date.now() * 1000;
+    const us = Math.floor((this.originMs + p) * 1000);
+    if (us >= lo && us < lo + 1000) return us;
+    this.originMs = lo / 1000 - p;
+    return lo;
   }
-  /** Forget the cached reading (after blocking the thread, e.g. DEBUG SLEEP). */
-  refresh(): void { this.cachedMs = -1; }
-  nowUs(): number { return Math.floor((this.originMs + performance.now()) * 1000); }
   setTimer(ms: number, cb: () => void): unknown { const t = setTimeout(cb, Math.max(0, ms)); t.unref?.(); return t; }
   clearTimer(handle: unknown): void { clearTimeout(handle as NodeJS.Timeout); }
 }

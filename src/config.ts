@@ -36,6 +36,7 @@ export const PARAMS: ParamDef[] = [
   { name: 'list-compress-depth', kind: 'int', min: 0, max: INT_MAX },
   { name: 'hll-sparse-max-bytes', kind: 'memory', min: 0, max: Number(LONG_MAX), unsigned: true },
   { name: 'proto-max-bulk-len', kind: 'memory', min: 1048576, max: Number(LONG_MAX) },
+  { name: 'client-query-buffer-limit', kind: 'memory', min: 1048576, max: Number(LONG_MAX) },
   { name: 'maxmemory', kind: 'memory', min: 0, max: 18446744073709551615, unsigned: true },
   { name: 'hz', kind: 'int', min: 0, max: INT_MAX, clamp: true },
   { name: 'timeout', kind: 'int', min: 0, max: INT_MAX },
@@ -57,6 +58,64 @@ export const PARAMS: ParamDef[] = [
   { name: 'acl-pubsub-default', kind: 'enum', values: ['allchannels', 'resetchannels'] },
 ];
 
+/** Redis's IMMUTABLE_CONFIG parameters without a typed entry above. */
+const IMMUTABLE = ['rdbchecksum', 'daemonize', 'io-threads-do-reads', 'always-show-logo', 'set-proc-title', 'syslog-enabled',
+  'cluster-enabled', 'disable-thp', 'aclfile', 'unixsocket', 'pidfile', 'cluster-config-file', 'syslog-ident', 'appendfilename',
+  'appenddirname', 'server_cpulist', 'bio_cpulist', 'aof_rewrite_cpulist', 'bgsave_cpulist', 'logfile', 'supervised',
+  'syslog-facility', 'enable-protected-configs', 'enable-module-command', 'io-threads', 'tcp-backlog', 'cluster-port',
+  'unixsocketperm', 'socket-mark-id'];
+/** PROTECTED_CONFIG parameters: refused while enable-protected-configs is "no" (its default). */
+const PROTECTED = ['dir', 'dbfilename'];
+
+/** One client class's client-output-buffer-limit (bytes, bytes, seconds; 0 = no limit). */
+export interface OutputBufferLimit { hard: number; soft: number; softSeconds: number }
+export type OutputBufferClass = 'normal' | 'replica' | 'pubsub';
+
+const OBUF_BAD_CLASS = 'Invalid client class specified in buffer limit configuration.';
+const OBUF_BAD_COUNT = 'Wrong number of arguments in buffer limit configuration.';
+const OBUF_BAD_VALUE = 'Error in hard, soft or soft_seconds setting in buffer limit configuration.';
+
+/** C strtoll(s, &end, 10) with `*end == '\0'` required, then stored in an int (wrapping as gcc does). */
+function strtollInt(s: string): number | null {
+  const m = /^[\t\n\v\f\r ]*([+-]?)([0-9]+)$/.exec(s);
+  if (s === '') return 0; // no digits: end == start == "" so the check passes with 0
+  if (!m) return null;
+  let v = BigInt(m[2]);
+  if (m[1] === '-') v = -v;
+  if (v > 2n ** 63n - 1n) v = 2n ** 63n - 1n;
+  if (v < -(2n ** 63n)) v = -(2n ** 63n);
+  return Number(BigInt.asIntN(32, v));
+}
+
+/**
+ * Redis's updateClientOutputBufferLimit over the value split on single spaces:
+ * the new "normal/slave/pubsub" entries, or the error text. Classes not named keep their limits.
+ */
+function parseOutputBufferLimit(value: string, current: string): { ok: string } | { error: string } {
+  const args = value === '' ? [] : value.split(' ');
+  if (args.length % 4 !== 0) return { error: OBUF_BAD_COUNT };
+  const cur = new Map<string, string[]>();
+  const curArgs = current.split(' ');
+  for (let j = 0; j + 3 < curArgs.length; j += 4) cur.set(curArgs[j], curArgs.slice(j + 1, j + 4));
+  for (let j = 0; j < args.length; j += 4) {
+    const c = args[j].toLowerCase();
+    const cls = c === 'normal' ? 'normal' : c === 'slave' || c === 'replica' ? 'slave' : c === 'pubsub' ? 'pubsub' : null;
+    if (cls === null) return { error: OBUF_BAD_CLASS };
+    const hard = parseMemoryBig(args[j + 1]);
+    const soft = parseMemoryBig(args[j + 2]);
+    const secs = strtollInt(args[j + 3]);
+    if (hard === null || soft === null || secs === null || secs < 0) return { error: OBUF_BAD_VALUE };
+    cur.set(cls, [String(hard), String(soft), String(secs)]);
+  }
+  return { ok: ['normal', 'slave', 'pubsub'].map((k) => `${k} ${(cur.get(k) ?? ['0', '0', '0']).join(' ')}`).join(' ') };
+}
+
+/**
+ * Parameters with their own syntax (Redis's special configs), validated and
+ * normalised by the module that owns them: name -> validator.
+ */
+export const SPECIAL_VALIDATORS = new Map<string, (value: string) => { ok: string } | { error: string }>();
+
 const require = createRequire(import.meta.url);
 function loadDefaults(): Record<string, string> {
   try { return require('./config-defaults.json'); } catch { return require('../../src/config-defaults.json'); }
@@ -66,6 +125,7 @@ const DEFAULTS: Record<string, string> = loadDefaults();
 export class Config {
   private readonly values = new Map<string, string>();
   private readonly numCache = new Map<string, number>();
+  private obufCache: Record<OutputBufferClass, OutputBufferLimit> | null = null;
   private readonly defs = new Map<string, ParamDef>();
   /** alias -> canonical name */
   private readonly aliases = new Map<string, string>();
@@ -104,10 +164,24 @@ export class Config {
   /** Set without validation (validation lives in validate()). */
   setRaw(name: string, value: string): void {
     const c = this.canonical(name);
-    if (c) { this.values.set(c, value); this.numCache.clear(); this.onChange?.(c); }
+    if (c) { this.values.set(c, value); this.numCache.clear(); this.obufCache = null; this.onChange?.(c); }
   }
   /** Called with the canonical name after a parameter changes (the server re-reads what it caches). */
   onChange?: (name: string) => void;
+
+  /** client-output-buffer-limit per client class, parsed once per change. */
+  outputBufferLimits(): Record<OutputBufferClass, OutputBufferLimit> {
+    if (this.obufCache) return this.obufCache;
+    const a = (this.get('client-output-buffer-limit') ?? '').split(' ');
+    const out: Record<OutputBufferClass, OutputBufferLimit> = {
+      normal: { hard: 0, soft: 0, softSeconds: 0 }, replica: { hard: 0, soft: 0, softSeconds: 0 }, pubsub: { hard: 0, soft: 0, softSeconds: 0 },
+    };
+    for (let j = 0; j + 3 < a.length; j += 4) {
+      const cls = a[j] === 'slave' ? 'replica' : a[j] as OutputBufferClass;
+      if (out[cls]) out[cls] = { hard: Number(a[j + 1]), soft: Number(a[j + 2]), softSeconds: Number(a[j + 3]) };
+    }
+    return (this.obufCache = out);
+  }
 
   /** Every parameter with its value, plus aliases (CONFIG GET matches both names). */
   entries(): Array<[string, string]> {
@@ -117,14 +191,28 @@ export class Config {
     return out;
   }
 
+  /** Why CONFIG SET may not change this parameter at all (Redis's texts), or null. */
+  refusal(name: string): string | null {
+    const c = this.canonical(name);
+    if (!c) return null;
+    if (this.defs.get(c)?.immutable || IMMUTABLE.includes(c)) return "can't set immutable config";
+    if (PROTECTED.includes(c) && this.get('enable-protected-configs') === 'no') return "can't set protected config";
+    return null;
+  }
+
   /**
    * Validate a CONFIG SET value; returns the value to store (normalized as CONFIG GET
    * shows it) or an error suffix such as "argument must be 'yes' or 'no'".
    */
   validate(name: string, value: string): { ok: string } | { error: string } {
     const d = this.def(name);
+    const canon = this.canonical(name);
+    if (canon === 'client-output-buffer-limit') return parseOutputBufferLimit(value, this.get(canon) ?? '');
+    const special = d && SPECIAL_VALIDATORS.get(d.name);
+    if (special) return special(value);
     const kind = d?.kind ?? inferKind(this.get(name) ?? '');
-    if (d?.immutable) return { error: "can't set immutable config" };
+    const refused = this.refusal(name);
+    if (refused) return { error: refused };
     switch (kind) {
       case 'bool': {
         const v = value.toLowerCase();
@@ -154,6 +242,9 @@ export class Config {
     }
   }
 }
+
+export function isImmutableConfig(name: string): boolean { return IMMUTABLE.includes(name); }
+export function isProtectedConfig(name: string): boolean { return PROTECTED.includes(name); }
 
 function fmtBound(n: number): string { return n >= 9.2e18 ? LONG_MAX : String(n); }
 function inferKind(v: string): ParamDef['kind'] {

@@ -13,6 +13,7 @@ import { HANDLERS, unsupportedReply, type Handler } from './commands/registry.js
 import type { Ctx } from './context.js';
 import { discardTransaction } from './commands/transactions/transactions.js';
 import { cstr } from './util/bytes.js';
+import { afterCommand, clusterOf, getNodeByQuery, needsRouting, redirectError, setClientSlot } from './cluster/routing.js';
 import { checkCommand, nopermMessage, unrestricted } from './acl/check.js';
 import { isControlCommand, runControlCommand } from './control.js';
 
@@ -81,6 +82,14 @@ function debugAllowed(server: RedSim, client: Client): boolean {
 }
 
 export function execute(server: RedSim, client: Client, argv: string[]): Reply | Promise<Reply> {
+  if (server.ext.cluster === undefined) return processCommand(server, client, argv);
+  setClientSlot(client, -1);
+  const r = processCommand(server, client, argv);
+  afterCommand(client, client.lastCommand);
+  return r;
+}
+
+function processCommand(server: RedSim, client: Client, argv: string[]): Reply | Promise<Reply> {
   // One clock read per command: it is both the interaction time and the command time.
   const now = server.clock.now();
   client.lastInteraction = now;
@@ -104,6 +113,20 @@ export function execute(server: RedSim, client: Client, argv: string[]): Reply |
       server.acl.addLog(client, denied.denied, client.multi ? 'multi' : 'toplevel', object);
       return reject(server, client, nopermMessage(spec, denied.denied), spec);
     }
+  }
+  const cluster = clusterOf(server);
+  if (cluster && needsRouting(spec)) {
+    // A key served elsewhere (or across slots): redirect. A redirected EXEC drops the
+    // transaction and answers the redirection itself, not EXECABORT.
+    const route = getNodeByQuery(cluster, client, spec, argv);
+    if (route.node !== cluster.myself) {
+      if (spec.fullname === 'exec') discardTransaction(client);
+      else if (client.multi) client.dirtyExec = true;
+      server.stats.rejectedCalls++;
+      statFor(server, spec).rejected++;
+      return err(redirectError(route));
+    }
+    setClientSlot(client, route.slot);
   }
   if (client.pubsubMode && client.resp === 2 && !PUBSUB_ALLOWED.has(spec.fullname)) {
     return reject(server, client, `ERR Can't execute '${spec.fullname}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`, spec);

@@ -1,5 +1,5 @@
 /** redsim: an in-memory simulator of Redis 7.0 semantics. */
-export { RedSim, type RedSimOptions } from './server.js';
+export { RedSim, ServerClosedError, type RedSimOptions } from './server.js';
 export { Connection, ReplyError, toJs, type Arg } from './api.js';
 export { VirtualClock, RealClock, type Clock } from './clock.js';
 export { SeededRandom, type RandomSource } from './random.js';

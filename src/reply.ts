@@ -20,6 +20,8 @@ export type Reply =
   | { t: 'verbatim'; fmt: string; v: string } // RESP3 =, RESP2 bulk
   | { t: 'bignum'; v: string }          // RESP3 (, RESP2 bulk
   | { t: 'push'; v: Reply[] }           // RESP3 >, RESP2 array
+  /** RESP3 attribute frame (|N pairs) followed by the reply it decorates; RESP2 sends only `v`. */
+  | { t: 'attr'; attrs: Array<[Reply, Reply]>; v: Reply }
   /**
    * Several replies written back to back (SUBSCRIBE a b answers one frame per channel);
    * empty = nothing written (CLIENT REPLY OFF). Only at top level or as an EXEC element,
@@ -56,6 +58,10 @@ export const verbatim = (v: string, fmt = 'txt'): Reply => ({ t: 'verbatim', fmt
 export const seq = (v: Reply[]): Reply => ({ t: 'seq', v });
 export const push = (v: Reply[]): Reply => ({ t: 'push', v });
 export const bignum = (v: string): Reply => ({ t: 'bignum', v });
+
+export const attr = (attrs: Array<[Reply, Reply]>, v: Reply): Reply => ({ t: 'attr', attrs, v });
+/** The reply itself without the attribute frames around it (what a client's call returns). */
+export const plain = (r: Reply): Reply => (r.t === 'attr' ? plain(r.v) : r);
 
 export const isError = (r: Reply): r is { t: 'error'; v: string } => r.t === 'error';
 

@@ -18,6 +18,7 @@ import { splitArgBytes } from './cli/split.js';
 import { takeSnapshot, restoreSnapshot, type Snapshot } from './testing/snapshot.js';
 import { keysOf, dumpKeyspace, type KeyInfo } from './testing/inspect.js';
 import { PubSub } from './pubsub/pubsub.js';
+import { notifyKeyspaceEvent, keyspaceEventsStringToFlags, keyspaceEventsFlagsToString, NOTIFY } from './pubsub/notify.js';
 import { Evictor, type Policy } from './keyspace/evict.js';
 import { SlowLog } from './introspection/slowlog.js';
 import { LatencyMonitor, Histogram } from './introspection/latency.js';
@@ -87,6 +88,12 @@ export class CallStats extends Map<string, CallStat> {
 
 let runIdCounter = 0;
 
+/** Thrown by every command sent to an instance that SHUTDOWN closed. */
+export class ServerClosedError extends Error {
+  override name = 'ServerClosedError';
+  constructor() { super('redsim instance was shut down by SHUTDOWN and accepts no more commands'); }
+}
+
 export class RedSim {
   readonly clock: Clock;
   readonly random: RandomSource;
@@ -114,6 +121,10 @@ export class RedSim {
   busy: null | { kind: 'eval' | 'function'; timedOut: boolean } = null;
   /** Extension slots for subsystems (scripting engine, function libraries, ...). */
   readonly ext: Record<string, unknown> = {};
+  /** Set by SHUTDOWN: the instance is closed; every later command throws ServerClosedError. */
+  isShutdown = false;
+  /** Run once when SHUTDOWN closes this instance (`redsim serve` exits the process). */
+  readonly shutdownHooks: Array<() => void> = [];
   /** REDSIM.* control commands are accepted (RedSimOptions.controlCommands). */
   readonly controlCommands: boolean;
   /** The used_memory estimate's dataset account (src/keyspace/memory.ts). */
@@ -122,7 +133,9 @@ export class RedSim {
   /** The OOM state found before the current command (Redis's pre_command_oom_state), read by scripts. */
   preCommandOom = false;
   /** Hook for the `evicted` keyspace notification (set by the notifications module when present). */
-  onEvicted: ((db: Database, key: string) => void) | null = null;
+  onEvicted: ((db: Database, key: string) => void) | null = (db, key) => notifyKeyspaceEvent(this, NOTIFY.EVICTED, 'evicted', key, db.id);
+  /** notify-keyspace-events as flags (src/pubsub/notify.ts). */
+  notifyFlags = 0;
   readonly slowlog = new SlowLog();
   readonly latency = new LatencyMonitor();
   /** Cached from CONFIG (configChanged): read on every command. */
@@ -146,7 +159,7 @@ export class RedSim {
       now: () => server.now(),
       signalModified: (db, key) => touchWatchedKey(db, key),
       signalReady: (db, key) => server.blocking.signalReady(db, key),
-      onExpired: () => {},
+      onExpired: (db, key) => notifyKeyspaceEvent(server, NOTIFY.EXPIRED, 'expired', key, db.id),
       compactDue: (db) => { server.compactQueue.push(db); },
       stats: this.stats,
       lfu: null,
@@ -154,6 +167,7 @@ export class RedSim {
     };
     this.config.onChange = (name) => this.configChanged(name);
     this.configChanged('maxmemory-policy');
+    this.configChanged('notify-keyspace-events');
     this.configChanged('list-max-listpack-size');
     this.configChanged('slowlog-log-slower-than');
     const n = this.config.getNumber('databases');
@@ -208,6 +222,16 @@ export class RedSim {
   /** Re-read the parameters the keyspace caches; requirepass becomes the default user's password. */
   private configChanged(name: string): void {
     const cfg = this.config;
+    if (name === 'notify-keyspace-events') {
+      // Options given at start-up are stored as written: normalise them once here.
+      const f = keyspaceEventsStringToFlags(cfg.get(name) ?? '');
+      this.notifyFlags = f === -1 ? 0 : f;
+      const norm = keyspaceEventsFlagsToString(this.notifyFlags);
+      if (norm !== cfg.get(name)) cfg.setRaw(name, norm);
+      this.hooks.keyMiss = f & NOTIFY.KEY_MISS ? (db, key) => notifyKeyspaceEvent(this, NOTIFY.KEY_MISS, 'keymiss', key, db.id) : null;
+      this.hooks.newKey = f & NOTIFY.NEW ? (db, key) => notifyKeyspaceEvent(this, NOTIFY.NEW, 'new', key, db.id) : null;
+      return;
+    }
     if (name === 'maxmemory-policy' || name === 'lfu-log-factor' || name === 'lfu-decay-time') {
       this.hooks.lfu = (cfg.get('maxmemory-policy') ?? '').includes('lfu')
         ? { logFactor: cfg.getNumber('lfu-log-factor'), decayTime: cfg.getNumber('lfu-decay-time'), random: this.random }
@@ -306,7 +330,16 @@ export class RedSim {
 
   /** Run one command for a client: Redis's processCommand. */
   execute(client: Client, argv: string[]): Reply | Promise<Reply> {
+    if (this.isShutdown) throw new ServerClosedError();
     return execute(this, client, argv);
+  }
+
+  /** SHUTDOWN: close this instance (timers, clients), then run the shutdown hooks. */
+  shutdown(): void {
+    if (this.isShutdown) return;
+    this.isShutdown = true;
+    this.stop();
+    for (const h of this.shutdownHooks.splice(0)) h();
   }
 
   /** Open an in-process client connection. */

@@ -73,8 +73,20 @@ export class MemorySocket extends Duplex {
     cb(err);
   }
 
+  /**
+   * Set on redsim's end: bytes from the client are handled at once, inside the
+   * client's write(), so a command has reached the server (a BLPOP is blocked,
+   * a write applied) when the client's call returns; a test can then move the
+   * virtual clock right away. Replies travel back in a microtask.
+   */
+  immediate = false;
+
   /** Bytes (or end-of-stream as null) from the peer, delivered in one microtask batch. */
   private enqueue(chunk: Buffer | null): void {
+    if (this.immediate && chunk !== null && this.pending.length === 0 && !this.pendingEnd) {
+      if (!this.destroyed) { this.touch(); this.wantsRead = this.push(chunk); }
+      return;
+    }
     if (chunk === null) this.pendingEnd = true;
     else this.pending.push(chunk);
     if (!this.scheduled) {
@@ -139,6 +151,7 @@ export function socketPair(): { client: MemorySocket; server: MemorySocket } {
   const server = new MemorySocket(serverAddr, clientAddr);
   client.peer = server;
   server.peer = client;
+  server.immediate = true;
   client.connecting = true;
   queueMicrotask(() => {
     if (client.destroyed) return;

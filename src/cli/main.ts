@@ -83,6 +83,8 @@ export function buildProgram(): Command {
       if (o.seed !== undefined) simOpts.seed = o.seed;
       const sim = new RedSim(simOpts);
       const server = new RedSimServer(sim);
+      // SHUTDOWN exits at once, even from inside a script that cannot be killed.
+      sim.shutdownHooks.push(() => process.exit(0));
       const addr = await server.listen({ port: o.port, host: o.bind });
       sim.startActiveExpire();
       process.stdout.write(`redsim ${packageVersion()} ready to accept connections on ${addr.address}:${addr.port}\n`);

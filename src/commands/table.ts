@@ -112,7 +112,10 @@ export function lookupCommand(argv: string[]): CommandSpec | undefined {
 }
 
 export function lookupByFullname(fullname: string): CommandSpec | undefined {
-  const [a, b] = fullname.toLowerCase().split('|');
+  const parts = fullname.toLowerCase().split('|');
+  // lookupCommandBySds: more than one '|' names no command.
+  if (parts.length > 2) return undefined;
+  const [a, b] = parts;
   const base = COMMANDS.get(a);
   return b === undefined ? base : base?.subcommands?.get(b);
 }

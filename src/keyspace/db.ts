@@ -35,6 +35,10 @@ export interface KeyspaceHooks {
   lfu?: LfuParams | null;
   /** The used_memory bookkeeping (see MemAccount). */
   mem?: MemAccount;
+  /** Set only while `keymiss` notifications are on: a read lookup found nothing. */
+  keyMiss?: ((db: Database, key: string) => void) | null;
+  /** Set only while `new` notifications are on: dbAdd put a key that did not exist. */
+  newKey?: ((db: Database, key: string) => void) | null;
 }
 
 export class Database {
@@ -125,7 +129,10 @@ export class Database {
     const now = this.hooks.now();
     if (this.expires.size !== 0) this.expireAt(key, now);
     const v = this.data.get(key);
-    if (v) { this.hooks.stats.keyspaceHits++; v.lru = now; if (this.hooks.lfu) lfuTouch(v, now, this.hooks.lfu); } else this.hooks.stats.keyspaceMisses++;
+    if (v) { this.hooks.stats.keyspaceHits++; v.lru = now; if (this.hooks.lfu) lfuTouch(v, now, this.hooks.lfu); } else {
+      this.hooks.stats.keyspaceMisses++;
+      if (this.hooks.keyMiss) this.hooks.keyMiss(this, key);
+    }
     return v;
   }
 
@@ -158,6 +165,7 @@ export class Database {
     this.data.set(key, val);
     this.account(key, val);
     if (val.type === 'list' || val.type === 'zset' || val.type === 'stream') this.hooks.signalReady(this, key);
+    if (this.hooks.newKey) this.hooks.newKey(this, key);
     this.hooks.signalModified(this, key);
   }
 
@@ -171,6 +179,7 @@ export class Database {
     this.data.set(key, val);
     this.account(key, val);
     if (val.type === 'list' || val.type === 'zset') this.hooks.signalReady(this, key);
+    if (this.hooks.newKey) this.hooks.newKey(this, key);
   }
 
   /**
@@ -181,6 +190,7 @@ export class Database {
     // A stream overwritten wakes its XREADGROUP clients (dbOverwrite), so they can fail.
     const old = this.data.get(key);
     const ready = old ? old.type === 'stream' : val.type === 'list' || val.type === 'zset' || val.type === 'stream';
+    const isNew = this.hooks.newKey ? old === undefined : false;
     if (this.hooks.mem?.on) this.unaccount(key);
     // dbOverwrite keeps the old value's LFU word.
     if (this.hooks.lfu && old && old !== val) val.lfu = lfuWord(old);
@@ -189,6 +199,7 @@ export class Database {
     this.account(key, val);
     if (!keepTtl && this.expires.size !== 0) this.expires.delete(key);
     if (ready) this.hooks.signalReady(this, key);
+    if (isNew) this.hooks.newKey!(this, key);
     this.hooks.signalModified(this, key);
   }
 

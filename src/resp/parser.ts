@@ -13,6 +13,15 @@ import type { Reply } from '../reply.js';
 
 const INLINE_MAX = 64 * 1024; // PROTO_INLINE_MAX_SIZE
 const MAX_BULK = 512 * 1024 * 1024; // proto-max-bulk-len default
+/** V8's string length limit: longer arguments cannot be held as byte strings. */
+export const MAX_JS_STRING = 2 ** 29 - 24;
+/**
+ * Stands in for a command with an argument longer than MAX_JS_STRING: its bytes
+ * are read and dropped, and the front end answers it with an error instead of
+ * running it (Redis would store it; JS strings cannot hold it).
+ */
+export const TOO_BIG_ARG: string[] = Object.freeze([]) as unknown as string[];
+export const TOO_BIG_ARG_ERROR = `ERR redsim cannot hold an argument this large (JavaScript strings are limited to ${MAX_JS_STRING} bytes)`;
 const INT_MAX = 2147483647;
 const CR = 0x0d;
 const LF = 0x0a;
@@ -178,17 +187,35 @@ export class RequestParser {
   private bulklen = -1;
   private argv: string[] = [];
   private errorText: string | null = null;
+  /** Bytes of an oversized argument (plus CRLF) still to drop; -1 when not dropping. */
+  private discard = -1;
+  /** Bytes of the oversized argument dropped so far (they count as query buffer, as in Redis). */
+  private discarded = 0;
+  /** The current command has an oversized argument: it becomes TOO_BIG_ARG. */
+  private tooBig = false;
   /** True once a protocol error was reported; further input is ignored. */
   failed = false;
+  /** proto-max-bulk-len: longer bulk lengths are a protocol error. */
+  maxBulk = MAX_BULK;
 
   /** Bytes received and not consumed by complete commands. */
   get buffered(): number {
-    return this.buf.length - this.pos + this.pendingLen;
+    return this.buf.length - this.pos + this.pendingLen + this.discarded;
   }
 
   feed(chunk: Buffer): RequestBatch {
     const commands: string[][] = [];
     if (this.failed) return { commands, error: null };
+    if (this.discard >= 0) {
+      // Dropping an oversized argument: never buffer it.
+      const n = Math.min(this.discard, chunk.length);
+      this.discard -= n;
+      this.discarded += n;
+      if (this.discard > 0) return { commands, error: null };
+      this.endDiscard(commands);
+      chunk = chunk.subarray(n);
+      this.need = 0;
+    }
     if (this.buffered + chunk.length < this.need) {
       // Still inside a large bulk argument: merge once, when it is complete.
       this.pending.push(chunk);
@@ -210,15 +237,34 @@ export class RequestParser {
         this.reqtype = this.buf[this.pos] === 0x2a ? REQ_MULTIBULK : REQ_INLINE;
       }
       const st = this.reqtype === REQ_INLINE ? this.inline() : this.multibulkStep();
-      if (st === WAIT) break;
+      if (st === WAIT) {
+        if (this.discard >= 0) {
+          // An oversized argument starts here: drop what this chunk holds of it.
+          const n = Math.min(this.discard, this.buf.length - this.pos);
+          this.discard -= n;
+          this.discarded += n;
+          this.pos += n;
+          if (this.discard === 0) {
+            this.endDiscard(commands);
+            continue;
+          }
+          this.buf = EMPTY;
+          this.pos = 0;
+          this.need = 0;
+          return { commands, error: null };
+        }
+        break;
+      }
       if (st === ERROR) {
         this.failed = true;
         this.buf = EMPTY;
         this.pos = 0;
         return { commands, error: this.errorText };
       }
-      if (this.argv.length > 0) commands.push(this.argv);
+      if (this.tooBig) commands.push(TOO_BIG_ARG);
+      else if (this.argv.length > 0) commands.push(this.argv);
       this.argv = [];
+      this.tooBig = false;
       this.reqtype = REQ_UNKNOWN;
       this.multibulk = 0;
       this.bulklen = -1;
@@ -231,6 +277,18 @@ export class RequestParser {
       this.pos = 0;
     }
     return { commands, error: null };
+  }
+
+  /** The oversized argument is all dropped: the command goes on (or ends) without it. */
+  private endDiscard(commands: string[][]): void {
+    this.discard = -1;
+    this.discarded = 0;
+    this.bulklen = -1;
+    if (--this.multibulk > 0) return;
+    commands.push(TOO_BIG_ARG);
+    this.argv = [];
+    this.tooBig = false;
+    this.reqtype = REQ_UNKNOWN;
   }
 
   private fail(text: string): Step {
@@ -282,9 +340,14 @@ export class RequestParser {
           return this.fail(`ERR Protocol error: expected '$', got '${String.fromCharCode(buf[this.pos])}'`);
         }
         const ll = parseLL(buf, this.pos + 1, cr);
-        if (ll === null || ll < 0 || ll > MAX_BULK) return this.fail('ERR Protocol error: invalid bulk length');
+        if (ll === null || ll < 0 || ll > this.maxBulk) return this.fail('ERR Protocol error: invalid bulk length');
         this.pos = cr + 2;
         this.bulklen = Number(ll);
+        if (this.bulklen > MAX_JS_STRING) {
+          this.tooBig = true;
+          this.discard = this.bulklen + 2;
+          return WAIT;
+        }
       }
       if (len - this.pos < this.bulklen + 2) return WAIT;
       this.argv.push(latin1(buf, this.pos, this.pos + this.bulklen));

@@ -9,7 +9,7 @@
  * Output is a byte string (one char per byte): status/error/verbatim texts are
  * copied raw, bulk strings are escaped to ASCII.
  */
-import type { Reply } from '../reply.js';
+import { plain, type Reply } from '../reply.js';
 import { doubleText, type RespVersion } from './encode.js';
 import { cstr } from '../util/bytes.js';
 
@@ -106,13 +106,15 @@ function leafWire(r: Reply, resp: RespVersion): Wire {
 
 /** Walked with an explicit stack: script replies nest thousands deep. */
 function toWire(root: Reply, resp: RespVersion): Wire {
+  // Attribute and push frames around a reply: redis-cli shows the reply itself.
+  root = plain(root);
   const first = openWire(root, resp);
   if (first === null) return leafWire(root, resp);
   const stack = [{ ...first, i: 0 }];
   while (stack.length > 0) {
     const top = stack[stack.length - 1];
     if (top.i === top.src.length) { stack.pop(); continue; }
-    const x = top.src[top.i++];
+    const x = plain(top.src[top.i++]);
     const sub = openWire(x, resp);
     if (sub === null) { top.w.items.push(leafWire(x, resp)); continue; }
     top.w.items.push(sub.w);

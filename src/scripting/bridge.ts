@@ -5,9 +5,10 @@
  * protocol the script client speaks (RESP2 by default, RESP3 after
  * redis.setresp(3)); Lua -> Redis follows luaReplyToRedisReply.
  */
+import { clusterOf, scriptClusterCheck } from '../cluster/routing.js';
 import { createHash } from 'node:crypto';
 import type { Reply } from '../reply.js';
-import { err, NIL, int, bulk, status, array, map, set, double, bool, bignum, verbatim } from '../reply.js';
+import { err, NIL, int, bulk, status, array, map, set, double, bool, bignum, verbatim, plain } from '../reply.js';
 import { lua, lauxlib, LuaState, pushBytes, luaToBytes, lstr, stringBytesAt } from './lua-util.js';
 import { luaNext51 } from './lua51/table-order.js';
 import { toInt51 } from './lua51/numbers.js';
@@ -165,13 +166,15 @@ function storeChild(L: LuaState, f: PushFrame): void {
  * Nested replies are walked with an explicit stack, so depth costs no JS frames.
  */
 export function pushReply(L: LuaState, r: Reply, resp: 2 | 3): void {
+  // Attribute and push frames around a reply are not part of its value.
+  r = plain(r);
   const first = openAggregate(L, r, resp);
   if (first === null) { pushLeaf(L, r, resp); return; }
   const frames: PushFrame[] = [first];
   while (frames.length > 0) {
     const f = frames[frames.length - 1];
     if (f.i < f.items.length) {
-      const x = f.items[f.i++];
+      const x = plain(f.items[f.i++]);
       const sub = openAggregate(L, x, resp);
       if (sub !== null) { frames.push(sub); continue; }
       pushLeaf(L, x, resp);
@@ -432,6 +435,11 @@ export function scriptCall(rc: RunCtx, argv: string[]): Reply | string {
   }
   const write = flags.has('write');
   if (rc.readOnly && (write || flags.has('may_replicate'))) return 'Write commands are not allowed from read-only scripts.';
+  const cluster = clusterOf(rc.server);
+  if (cluster) {
+    const e = scriptClusterCheck(cluster, rc.caller, client, spec, argv, rc.allowCrossSlot === true);
+    if (e) return e;
+  }
   if (write) rc.writeDirty = true;
   const r = call(rc.server, rc.engine.client, spec, argv, { inExec: false, inScript: true });
   if (r instanceof Promise) {

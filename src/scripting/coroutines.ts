@@ -172,20 +172,103 @@ function fixPcallk(): void {
   };
 }
 
-/** 5.1 xpcall(f, msgh), made yieldable with a continuation (the 5.1 one uses plain lua_pcall). */
-function xpcallFinish(L: LuaState, status: number): number {
-  lua.lua_pushboolean(L, status === LUA_OK || status === LUA_YIELD);
-  lua.lua_replace(L, 1);
-  return lua.lua_gettop(L);
+/**
+ * A call a C function wants to make so that the script stays yieldable
+ * inside it: the function and `nargs` arguments are on top of the stack.
+ * `protect` makes it a pcall; the generator then receives the status.
+ */
+export interface CallRequest { nargs: number; nresults: number; protect?: boolean }
+export type YieldableBody = (L: LuaState) => Generator<CallRequest, number, number>;
+
+/**
+ * Wrap a C function written as a generator so that every Lua function it
+ * calls runs through lua_callk / lua_pcallk with a continuation. A yield
+ * inside the callee (the busy hook handing control to the event loop, a
+ * coroutine.yield in a coroutine) then unwinds the JS frame, and the
+ * continuation resumes the generator where it stopped. Without this, a
+ * table.sort comparator, gsub callback, load reader, __tostring or xpcall
+ * handler would be a C boundary no yield may cross: an endless loop in it
+ * could not be answered with BUSY nor killed.
+ */
+export function yieldableCFunction(body: YieldableBody): LuaCFunction {
+  type Gen = Generator<CallRequest, number, number> & { inCall?: boolean };
+  // While a call is out, coroutine.yield from the script is refused as 5.1
+  // does (see coYield); only the busy hook's yield passes.
+  const leave = (L: LuaState, gen: Gen): void => {
+    if (gen.inCall) { gen.inCall = false; L.cBoundaries--; }
+  };
+  // the continuation: the call returned after a yield, or a yieldable pcall failed
+  const k = (L: LuaState, status: number, gen: Gen): number => {
+    leave(L, gen);
+    return step(L, gen, status === LUA_YIELD ? LUA_OK : status);
+  };
+  function step(L: LuaState, gen: Gen, status: number): number {
+    let r = gen.next(status);
+    while (!r.done) {
+      const q = r.value;
+      let st = LUA_OK;
+      L.cBoundaries = (L.cBoundaries ?? 0) + 1;
+      gen.inCall = true;
+      try {
+        if (q.protect) st = lua.lua_pcallk(L, q.nargs, q.nresults, 0, gen, k);
+        else lua.lua_callk(L, q.nargs, q.nresults, gen, k);
+      } catch (e) {
+        // a yield, or a yieldable pcall's error, comes back through k;
+        // any other error abandons this call
+        if (lua.lua_status(L) !== LUA_YIELD && !(q.protect && lua.lua_isyieldable(L))) leave(L, gen);
+        throw e;
+      }
+      leave(L, gen);
+      r = gen.next(st);
+    }
+    return r.value;
+  }
+  return (L) => step(L, body(L), LUA_OK);
 }
 
-const xpcall: LuaCFunction = (L) => {
+/** 5.1 reaches "error in error handling" when a message handler keeps failing (C stack depth). */
+const MAX_HANDLER_RETRIES = 200;
+
+/**
+ * 5.1 xpcall(f, msgh). The handler runs after the failed call has unwound
+ * rather than at the raise point (not observable without the debug library,
+ * which Redis removes), through a yieldable call so that an endless loop in
+ * it gets BUSY and SCRIPT KILL like any other code. A handler that fails is
+ * called again with its own error, as 5.1's nested error handling does,
+ * until 5.1's depth limit gives "error in error handling". Memory errors
+ * skip the handler, as in 5.1.
+ */
+const xpcall = yieldableCFunction(function* xpcallBody(L) {
   lauxlib.luaL_checkany(L, 2);
   lua.lua_settop(L, 2);
-  lua.lua_insert(L, 1);
-  const st = lua.lua_pcallk(L, 0, LUA_MULTRET, 1, 0, xpcallFinish);
-  return xpcallFinish(L, st);
-};
+  lua.lua_pushvalue(L, 1);
+  const st = yield { nargs: 0, nresults: LUA_MULTRET, protect: true };
+  if (st === LUA_OK) {
+    lua.lua_pushboolean(L, 1);
+    lua.lua_insert(L, 3);
+    return lua.lua_gettop(L) - 2;
+  }
+  // stack: f, h, err
+  if (st !== lua.LUA_ERRMEM) {
+    let handled = false;
+    for (let i = 0; i < MAX_HANDLER_RETRIES; i++) {
+      lua.lua_pushvalue(L, 2);
+      lua.lua_pushvalue(L, 3);
+      const hs = yield { nargs: 1, nresults: 1, protect: true };
+      lua.lua_replace(L, 3);
+      if (hs === LUA_OK) { handled = true; break; }
+      if (hs === lua.LUA_ERRMEM) { handled = true; break; }
+    }
+    if (!handled) {
+      lua.lua_pushliteral(L, 'error in error handling');
+      lua.lua_replace(L, 3);
+    }
+  }
+  lua.lua_pushboolean(L, 0);
+  lua.lua_replace(L, 2);
+  lua.lua_settop(L, 3);
+  return 2;
+});
 
 /**
  * coroutine.yield with 5.1's refusal: the script body itself (the run thread,
@@ -194,6 +277,11 @@ const xpcall: LuaCFunction = (L) => {
 const coYield: LuaCFunction = (L) => {
   const c = chainOf(L);
   if (c.active[c.active.length - 1] !== L || !lua.lua_isyieldable(L)) {
+    lua.lua_pushstring(L, lstr('attempt to yield across metamethod/C-call boundary'));
+    return lua.lua_error(L);
+  }
+  if (L.cBoundaries > 0) {
+    // inside a sort comparator, gsub callback...: a C boundary in 5.1
     lua.lua_pushstring(L, lstr('attempt to yield across metamethod/C-call boundary'));
     return lua.lua_error(L);
   }

@@ -13,13 +13,13 @@ import type { RedSim } from '../server.js';
 import { Client } from '../client.js';
 import type { Reply } from '../reply.js';
 import { err } from '../reply.js';
-import { lua, LuaState, luaToBytes } from './lua-util.js';
-import { pushToString51 } from './lua51/stdlib.js';
+import { lua, LuaState, luaToBytes, lstr } from './lua-util.js';
+import { pushToString51, RUN_THREAD_KEY, redisErrHandler } from './lua51/stdlib.js';
 import { pushErrorTable, luaToReply } from './bridge.js';
 import { cstr } from './shebang.js';
 import { parseLongLong } from '../util/float.js';
 import { chainOf, chainYieldable } from './coroutines.js';
-import { heapExhausted, throwOutOfMemory } from './lua51/limits.js';
+import { memoryExhausted, throwOutOfMemory } from './lua51/limits.js';
 
 /** Lua 5.1's LUAI_MAXCSTACK (slots a C function may use). */
 const MAX_C_STACK = 8000;
@@ -27,8 +27,6 @@ const MAX_C_STACK = 8000;
 export const HOOK_COUNT = 10000;
 /** Virtual clock: script time charged per hook call, so BUSY timing is deterministic. */
 export const VIRTUAL_MS_PER_HOOK = 1;
-/** Heap usage is sampled every this many hook calls. */
-const HEAP_CHECK_EVERY = 8;
 /**
  * A script past busy-reply-threshold that cannot yield (it is inside a C call
  * with no continuation: a table.sort comparator, a gsub callback, tostring's
@@ -41,6 +39,8 @@ export const STALL_MIN_MS = 5000;
 export const STALL_KILL_MSG = 'Script killed: it ran past busy-reply-threshold inside a call that cannot be interrupted (sort comparator, gsub callback, metamethod called from C...)';
 
 export interface RunCtx {
+  /** Cluster mode: the script may touch keys of several slots (EVAL without shebang, allow-cross-slot-keys). */
+  allowCrossSlot?: boolean;
   server: RedSim;
   engine: ScriptEngine;
   /** The client that sent EVAL/FCALL. */
@@ -87,7 +87,7 @@ const LUA_OK = lua.LUA_OK;
 const LUA_YIELD = lua.LUA_YIELD;
 
 /** Registry slot of the coroutine that runs scripts (kept alive for reuse). */
-const THREAD_KEY = '__redsim_run_thread__';
+const THREAD_KEY = RUN_THREAD_KEY;
 
 export class ScriptEngine {
   readonly L: LuaState;
@@ -128,6 +128,7 @@ export class ScriptEngine {
     const server = this.server;
     let T = this.thread;
     if (!T || lua.lua_status(T) !== LUA_OK || lua.lua_gettop(T) !== 0) T = this.newThread();
+    T.cBoundaries = 0;
     const nargs = push(T);
     this.begin(rc);
     const threshold = server.config.getNumber('busy-reply-threshold');
@@ -285,7 +286,7 @@ export class ScriptEngine {
     if (!rc) return;
     const server = this.server;
     rc.hookCalls++;
-    if (rc.hookCalls % HEAP_CHECK_EVERY === 0 && heapExhausted()) throwOutOfMemory(L);
+    if (memoryExhausted()) throwOutOfMemory(L);
     if (!rc.timedOut) {
       if (this.elapsedMs(rc) < server.config.getNumber('busy-reply-threshold')) return;
       rc.timedOut = true;
@@ -327,6 +328,18 @@ export class ScriptEngine {
     pushErrorTable(L, msg, false);
     lua.lua_error(L);
   }
+}
+
+/**
+ * The global `__redis__err__handler` Redis defines for EVAL (in Lua there;
+ * its result shape is what errorReply above builds). Scripts can see and call
+ * it: it turns a non-table error into {err='ERR '..tostring(e)} and adds the
+ * source and line of its caller (or of the caller's caller when that is a C
+ * function), writing into a table error as Redis's does.
+ */
+export function registerErrHandlerGlobal(L: LuaState): void {
+  lua.lua_pushcfunction(L, redisErrHandler);
+  lua.lua_setglobal(L, lstr('__redis__err__handler'));
 }
 
 /** scriptKill: SCRIPT KILL (isEval) / FUNCTION KILL. */

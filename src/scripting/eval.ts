@@ -14,7 +14,7 @@ import { createSandboxState } from './sandbox.js';
 import { openRedisLibs } from './libs/index.js';
 import { registerNext51 } from './lua51/table-order.js';
 import { checkLua51Syntax, normalizeLua51Source } from './lua51/syntax.js';
-import { ScriptEngine, newRunCtx, parseNumkeys } from './engine.js';
+import { ScriptEngine, newRunCtx, parseNumkeys, registerErrHandlerGlobal } from './engine.js';
 import { registerRedisApi, sha1hex, pushStringArray } from './bridge.js';
 import { parseEvalShebang, SCRIPT_FLAG } from './shebang.js';
 import { tableObjectAt } from './sandbox.js';
@@ -52,6 +52,7 @@ export class EvalScripts {
         registerNext51(L);
         openRedisLibs(L);
         registerRedisApi(L, engine);
+        registerErrHandlerGlobal(L);
       },
     }));
   }
@@ -112,10 +113,14 @@ export class EvalScripts {
     }
     const compat = (script.flags & SCRIPT_FLAG.EVAL_COMPAT_MODE) !== 0;
     const noWrites = !compat && (script.flags & SCRIPT_FLAG.NO_WRITES) !== 0;
+    if (!compat && (script.flags & SCRIPT_FLAG.NO_CLUSTER) !== 0 && this.server.ext.cluster) {
+      return err("ERR Can not run script on cluster, 'no-cluster' flag is set.");
+    }
     if (!compat && !noWrites && ro) return err('ERR Can not execute a script with write flag using *_ro command.');
     const engine = this.engine;
     const rc = newRunCtx(this.server, engine, ctx.client, argv, script.sha, true, ro || noWrites,
       !compat && (script.flags & SCRIPT_FLAG.ALLOW_OOM) !== 0);
+    rc.allowCrossSlot = compat || (script.flags & SCRIPT_FLAG.ALLOW_CROSS_SLOT) !== 0;
     const ref = script.ref;
     return engine.execute(rc, (T) => {
       // KEYS and ARGV are globals: open the locked global table to set them.

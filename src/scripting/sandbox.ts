@@ -10,13 +10,18 @@
  * module object. luaH_setint has no lua_State, so it throws a JS error that
  * the atnativeerror handler turns into the Lua error message.
  */
-import { lua, lauxlib, internals, LuaState, pushBytes, lstr, luaToBytes } from './lua-util.js';
-import { installNumberSemantics } from './lua51/numbers.js';
+import { lua, lauxlib, internals, LuaState, pushBytes, lstr, luaToBytes, bytesToLua } from './lua-util.js';
+import { installNumberSemantics, plainGotoName } from './lua51/numbers.js';
 import { openLua51Libs, READONLY_MSG, ChunkValidator } from './lua51/stdlib.js';
 import { installLimits, throwOutOfMemory } from './lua51/limits.js';
 import { installYieldableCalls } from './coroutines.js';
+import { createRequire } from 'node:module';
 
 const { LUA_REGISTRYINDEX, LUA_TTABLE, LUA_RIDX_GLOBALS } = lua;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const llex: any = createRequire(import.meta.url)('fengari/src/llex.js');
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const ltm: any = createRequire(import.meta.url)('fengari/src/ltm.js');
 
 /** Registry key holding the real globals of a 'function' state (as function_lua.c names it). */
 export const GLOBALS_API_NAME = '__GLOBALS_API__';
@@ -40,6 +45,36 @@ function installReadonlyTables(): void {
     if (t.readonly) throw new ReadonlyTableError();
     return setint(t, key, value);
   };
+}
+
+/**
+ * Lua 5.3 compiles every global access as an index of the upvalue `_ENV`, so
+ * a script could read, replace or shadow its environment. In 5.1 `_ENV` is an
+ * ordinary name. fengari's lexer names that upvalue from the byte array
+ * llex.LUA_ENV (ldebug compares against the same array to say "global"); we
+ * rename it in place to a name no source can spell, so `_ENV` in a script is
+ * a plain global (a nonexistent one) or local, exactly as in 5.1.
+ */
+let envRenamed = false;
+function installPlainEnvName(): void {
+  if (envRenamed) return;
+  envRenamed = true;
+  const envn = llex.LUA_ENV as Uint8Array;
+  envn.set([0x28, 0x45, 0x29, 0x00].slice(0, envn.length)); // "(E)\0": not a Lua name
+}
+
+/**
+ * 5.1's `#` ignores __len on tables (only userdata have it). fengari's
+ * luaV_objlen asks ltm.fasttm (through the module object) for a table's
+ * __len and nothing else does, so that lookup answers "none".
+ */
+let lenPatched = false;
+function installTableLen51(): void {
+  if (lenPatched) return;
+  lenPatched = true;
+  const fasttm = ltm.fasttm;
+  const TM_LEN = ltm.TMS.TM_LEN;
+  ltm.fasttm = (L: LuaState, et: unknown, e: number) => (e === TM_LEN ? null : fasttm(L, et, e));
 }
 
 /** Set or clear the readonly flag of the table at idx (lua_enablereadonlytable). */
@@ -77,7 +112,8 @@ export function setErrorMetatable(L: LuaState, idx: number): void {
     if (t !== lua.LUA_TSTRING && t !== lua.LUA_TNUMBER) {
       lauxlib.luaL_error(L2, lstr('Second argument to luaProtectedTableError must be a string or number'));
     }
-    return lauxlib.luaL_error(L2, lstr('Script attempted to access nonexistent global variable \'%s\''), lua.lua_tolstring(L2, -1));
+    const name = luaToBytes(lua.lua_tolstring(L2, -1));
+    return lauxlib.luaL_error(L2, lstr('Script attempted to access nonexistent global variable \'%s\''), bytesToLua(plainGotoName(name)));
   });
   lua.lua_setfield(L, -2, lstr('__index'));
   lua.lua_setmetatable(L, idx);
@@ -145,6 +181,8 @@ export interface SandboxOptions {
 export function createSandboxState(kind: 'eval' | 'function', opts: SandboxOptions = {}): LuaState {
   installNumberSemantics();
   installReadonlyTables();
+  installPlainEnvName();
+  installTableLen51();
   installLimits();
   const L = lauxlib.luaL_newstate();
   if (!L) throw new Error('cannot create Lua state');

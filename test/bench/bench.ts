@@ -6,6 +6,7 @@
 import { createRequire } from 'node:module';
 import { spawn } from 'node:child_process';
 import { RedSim } from '../../src/server.js';
+import { startServer } from '../../src/testing/server.js';
 import { redisServerPath, RealRedis } from '../diff/harness.js';
 
 const require = createRequire(import.meta.url);
@@ -137,6 +138,32 @@ async function main() {
   results.memSetLp = await perKey('redsim set, 100 ints/key (intset)', (j) => ['SADD', 's:' + (j % 2000), String(j)]);
   results.memSetBig = await perKey('redsim set, one key (hashtable)', (j) => ['SADD', 's', 'm:' + j]);
 
+  console.log('\nstreams (XADD of one field; XREADGROUP COUNT 1 + XACK of the entry read):');
+  {
+    const sc = new RedSim({ seed: 1 }).connect();
+    sc.callSync('XGROUP', 'CREATE', 'q', 'g', '$', 'MKSTREAM');
+    results.xadd = await rate('redsim XADD, callSync', N, () => sc.callSync('XADD', 'q', '*', 'f', 'v'));
+    const ack = (r: unknown) => { const e = (r as [string, [string, unknown][]][])[0][1][0]; return e[0]; };
+    results.xreadack = await rate('redsim XREADGROUP+XACK, callSync', N, () => sc.callSync('XACK', 'q', 'g', ack(sc.callSync('XREADGROUP', 'GROUP', 'g', 'c', 'COUNT', '1', 'STREAMS', 'q', '>'))));
+    // The same over redsim's own RESP server, through ioredis.
+    const srv = await startServer({ seed: 1 });
+    const sio = new IORedis({ port: srv.port, host: '127.0.0.1' });
+    await sio.xgroup('CREATE', 'q', 'g', '$', 'MKSTREAM');
+    results.xaddServer = await rate('redsim serve XADD via ioredis', 20_000, () => sio.xadd('q', '*', 'f', 'v'));
+    results.xreadackServer = await rate('redsim serve XREADGROUP+XACK via ioredis', 10_000, async () => sio.xack('q', 'g', ack(await sio.xreadgroup('GROUP', 'g', 'c', 'COUNT', '1', 'STREAMS', 'q', '>'))));
+    sio.disconnect();
+    await srv.close();
+    if (io) {
+      await io.xgroup('CREATE', 'q', 'g', '$', 'MKSTREAM');
+      results.xaddReal = await rate('real redis XADD via ioredis', 20_000, () => io.xadd('q', '*', 'f', 'v'));
+      results.xreadackReal = await rate('real redis XREADGROUP+XACK via ioredis', 10_000, async () => io.xack('q', 'g', ack(await io.xreadgroup('GROUP', 'g', 'c', 'COUNT', '1', 'STREAMS', 'q', '>'))));
+    }
+    // XRANGE of 10 entries at the end of a 10^6-entry stream: must not scan from the start.
+    const big = new RedSim({ seed: 1 }).connect();
+    for (let j = 1; j <= 1_000_000; j++) big.callSync('XADD', 'big', `${j}-0`, 'f', 'v');
+    results.xrangeBig = await rate('redsim XRANGE COUNT 10 at the end of 10^6', 20_000, () => big.callSync('XRANGE', 'big', '999990', '+', 'COUNT', '10'));
+  }
+
   console.log('\nratios:');
   const ratio = (a: number | undefined, b: number | undefined) => (a && b ? (a / b).toFixed(1) + 'x' : 'n/a');
   console.log(`  redsim SET+GET vs ioredis-mock:        ${ratio(results.redsim, results.mock)} (callSync: ${ratio(results.redsimSync, results.mock)})`);
@@ -147,6 +174,8 @@ async function main() {
   console.log(`  EVALSHA vs ioredis-mock EVAL:          ${ratio(results.evalsha, results.mockEval)}`);
   console.log(`  EVALSHA vs real Redis loopback:        ${ratio(results.evalsha, results.realEvalsha)}`);
   console.log(`  FCALL vs real Redis loopback:          ${ratio(results.fcall, results.realFcall)}`);
+  console.log(`  XADD in-process vs real Redis loopback: ${ratio(results.xadd, results.xaddReal)}`);
+  console.log(`  XREADGROUP+XACK in-process vs real:     ${ratio(results.xreadack, results.xreadackReal)}`);
   console.log(`  memory/key strings, ioredis-mock/redsim: ${ratio(results.memMockStr, results.memRedsimStr)}`);
   console.log(`  memory/field hash, ioredis-mock/redsim:  ${ratio(results.memMockHash, results.memRedsimHash)}`);
 

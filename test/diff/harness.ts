@@ -300,6 +300,20 @@ export async function runScenario(file: string, redisBin: string, opts: { via?: 
       let async = false;
       const cm = /^@(\w+)(&|\?|>)?\s*(.*)$/.exec(line);
       if (line === '>') { line = '@A>'; }
+      if (line === '>>') { line = '@A>>'; }
+      const dm2 = /^@(\w+)>>$/.exec(line);
+      if (dm2) {
+        // Every frame this client has received so far, in order (after a short wait).
+        const { rc, sc, simConn, frames } = await getConn(dm2[1]);
+        await sleep(50);
+        const n = Math.max(rc.pending, simConn ? simConn.pending : frames!.size);
+        for (let k = 0; k < n; k++) {
+          const realR = await rc.read(500).catch(() => NO_REAL);
+          compare(lineNo, `${line} #${k + 1}`, mode, realR, await nextSimFrame(simConn, frames), sc.resp);
+        }
+        if (n === 0) compared++;
+        continue;
+      }
       const pm = /^@(\w+)>$/.exec(line);
       if (pm) {
         // The next frame this client received: a push, or a further frame of a multi-frame reply.

@@ -8,6 +8,7 @@ import type { Ctx } from '../../context.js';
 import { NIL, int, array, err, E, type Reply } from '../../reply.js';
 import { parseLongLong } from '../../util/float.js';
 import { parseBitOffset, lookupForBitWrite, storeCreated, cstr } from './util.js';
+import { notify, NOTIFY } from '../../pubsub/notify.js';
 
 const ERR_TYPE = 'ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.';
 
@@ -195,6 +196,7 @@ function bitfieldGeneric(ctx: Ctx, argv: string[], readonlyCmd: boolean): Reply 
   t.sv.v = buf.toString('latin1');
   if (t.created) storeCreated(ctx, key, t.sv, changes > 0);
   else if (changes > 0) ctx.db.touch(key);
+  if (changes > 0) notify(ctx, NOTIFY.STRING, 'setbit', key);
   return array(out);
 }
 

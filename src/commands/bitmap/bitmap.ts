@@ -12,6 +12,7 @@ import {
   parseBitOffset, lookupForBitWrite, cstr, popcount, popcountByte, bitposIn,
 } from './util.js';
 import './bitfield.js';
+import { notify, NOTIFY } from '../../pubsub/notify.js';
 
 const MINUS_ONE = int(-1);
 
@@ -45,6 +46,7 @@ function setbit(ctx: Ctx, argv: string[]): Reply {
     t.sv.v = setByte(t.sv.v, byte, want ? cur | (1 << shift) : cur & ~(1 << shift));
     if (t.created) ctx.db.add(argv[1], t.sv);
     else ctx.db.touch(argv[1]);
+    notify(ctx, NOTIFY.STRING, 'setbit', argv[1]);
   }
   return old ? ONE : ZERO;
 }
@@ -206,7 +208,7 @@ function bitop(ctx: Ctx, argv: string[]): Reply {
   }
   const dest = argv[2];
   if (maxlen === 0) {
-    ctx.db.delete(dest);
+    if (ctx.db.delete(dest)) notify(ctx, NOTIFY.GENERIC, 'del', dest);
     return ZERO;
   }
   const res = Buffer.alloc(maxlen); // zero filled: missing bytes of a source read as 0
@@ -228,6 +230,7 @@ function bitop(ctx: Ctx, argv: string[]): Reply {
     }
   }
   ctx.db.set(dest, rawString(res.toString('latin1')));
+  notify(ctx, NOTIFY.STRING, 'set', dest);
   return int(maxlen);
 }
 

@@ -13,11 +13,17 @@ const WRONGPASS = 'WRONGPASS invalid username-password pair or user is disabled.
 const HELLO_NOAUTH = 'NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH ' +
   '<user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time';
 
+/** A valid long long beyond 2^53 (parseLongLongNum answers null for those). */
+function isLongLong(s: string): boolean {
+  if (!/^-?[1-9][0-9]{15,18}$/.test(s)) return false;
+  const n = BigInt(s);
+  return n >= -(2n ** 63n) && n < 2n ** 63n;
+}
+
 function helloReply(server: RedSim, c: Client): Reply {
-  void server;
   return map([
     [bulk('server'), bulk('redis')], [bulk('version'), bulk('7.0.15')], [bulk('proto'), int(c.resp)],
-    [bulk('id'), int(c.id)], [bulk('mode'), bulk('standalone')], [bulk('role'), bulk('master')], [bulk('modules'), array([])],
+    [bulk('id'), int(c.id)], [bulk('mode'), bulk(server.ext.cluster ? 'cluster' : 'standalone')], [bulk('role'), bulk('master')], [bulk('modules'), array([])],
   ]);
 }
 
@@ -68,8 +74,11 @@ registerAll({
   },
   echo(_ctx, argv) { return bulk(argv[1]); },
   select(ctx, argv) {
-    const n = parseLongLongNum(argv[1]);
+    const n = parseLongLongNum(argv[1]) ?? (isLongLong(argv[1]) ? Infinity : null);
     if (n === null) return err(E.NOT_INT);
+    // getIntFromObjectOrReply: a long long outside int's range has its own text.
+    if (n < -2147483648 || n > 2147483647) return err('ERR value is out of range, value must between -2147483648 and 2147483647');
+    if (ctx.server.ext.cluster && n !== 0) return err('ERR SELECT is not allowed in cluster mode');
     if (n < 0 || n >= ctx.server.dbs.length) return err(E.DB_INDEX);
     ctx.client.db = ctx.server.dbs[n];
     return OK;
@@ -100,7 +109,7 @@ registerAll({
     let ver = c.resp as number;
     let i = 1;
     if (argv.length >= 2) {
-      const v = parseLongLongNum(argv[1]);
+      const v = parseLongLongNum(argv[1]) ?? (isLongLong(argv[1]) ? Infinity : null);
       if (v === null) return err('ERR Protocol version is not an integer or out of range');
       if (v < 2 || v > 3) return err('NOPROTO unsupported protocol version');
       ver = v;

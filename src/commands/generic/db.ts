@@ -13,6 +13,7 @@ import { touchAllWatchedKeysInDb } from '../transactions/transactions.js';
 import { copyExpire } from './expire.js';
 import { dupString } from '../string/enc.js';
 import { IndexedMap, IndexedSet } from '../../types/indexed.js';
+import { notify, notifyKeyspaceEvent, NOTIFY } from '../../pubsub/notify.js';
 
 const SAME_OBJECT = 'ERR source and destination objects are the same';
 
@@ -49,6 +50,8 @@ function renameGeneric(ctx: Ctx, argv: string[], nx: boolean): Reply {
   db.add(dst, o);
   copyExpire(db, src, db, dst);
   db.delete(src);
+  notify(ctx, NOTIFY.GENERIC, 'rename_from', src);
+  notify(ctx, NOTIFY.GENERIC, 'rename_to', dst);
   return nx ? ONE : OK;
 }
 
@@ -87,6 +90,7 @@ registerAll({
   renamenx(ctx, argv) { return renameGeneric(ctx, argv, true); },
 
   move(ctx, argv) {
+    if (ctx.server.ext.cluster) return err('ERR MOVE is not allowed in cluster mode');
     const key = argv[1];
     const id = parseInt32(argv[2]);
     if (typeof id !== 'number') return id;
@@ -100,6 +104,8 @@ registerAll({
     dst.add(key, o);
     copyExpire(src, key, dst, key);
     src.delete(key);
+    notifyKeyspaceEvent(ctx.server, NOTIFY.GENERIC, 'move_from', key, src.id);
+    notifyKeyspaceEvent(ctx.server, NOTIFY.GENERIC, 'move_to', key, dst.id);
     return ONE;
   },
 
@@ -119,6 +125,10 @@ registerAll({
         j++;
       } else return err(E.SYNTAX);
     }
+    // A cluster node has only db 0.
+    if (ctx.server.ext.cluster && (src !== ctx.server.dbs[0] || dst !== ctx.server.dbs[0])) {
+      return err('ERR Copying to another database is not allowed in cluster mode');
+    }
     const [, key, newKey] = argv;
     if (src === dst && key === newKey) return err(SAME_OBJECT);
     const o = src.lookupRead(key);
@@ -132,10 +142,12 @@ registerAll({
     if (del) dst.delete(newKey);
     dst.add(newKey, copy);
     copyExpire(src, key, dst, newKey);
+    notifyKeyspaceEvent(ctx.server, NOTIFY.GENERIC, 'copy_to', newKey, dst.id);
     return ONE;
   },
 
   swapdb(ctx, argv) {
+    if (ctx.server.ext.cluster) return err('ERR SWAPDB is not allowed in cluster mode');
     const id1 = parseInt32(argv[1]);
     if (typeof id1 !== 'number') return err('ERR invalid first DB index');
     const id2 = parseInt32(argv[2]);

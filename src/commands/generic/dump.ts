@@ -5,6 +5,7 @@ import { OK, NIL, bulk, err, E } from '../../reply.js';
 import { parseLongLong } from '../../util/float.js';
 import { dumpPayload, loadObject, crc64, RDB_VERSION } from './rdb.js';
 import { setExpireExact } from './expire.js';
+import { notify, NOTIFY } from '../../pubsub/notify.js';
 
 registerAll({
   dump(ctx, argv) {
@@ -55,6 +56,8 @@ registerAll({
       setIntsetEntries: cfg.getNumber('set-max-intset-entries'),
       zsetEntries: cfg.getNumber('zset-max-listpack-entries'),
       zsetValue: cfg.getNumber('zset-max-listpack-value'),
+      // 'clients' sanitizes everything a client sends, and RESTORE always comes from one here
+      deep: (cfg.get('sanitize-dump-payload') ?? 'no') !== 'no',
     });
     if (!v) return err('ERR Bad data format');
     let deleted = false;
@@ -63,11 +66,12 @@ registerAll({
     if (ttl && !absttl) ttl += now;
     if (ttl && ttl <= now) {
       // Already expired: the key is not created (a replaced key stays deleted).
-      void deleted;
+      if (deleted) notify(ctx, NOTIFY.GENERIC, 'del', key);
       return OK;
     }
     ctx.db.add(key, v);
     if (ttl) setExpireExact(ctx.db, key, ttl);
+    notify(ctx, NOTIFY.GENERIC, 'restore', key);
     // objectSetLRUOrLFU: FREQ under an LFU policy, IDLETIME under the others.
     if ((cfg.get('maxmemory-policy') ?? '').includes('lfu')) {
       if (freq >= 0n) lfuInit(v, ctx.server.now(), Number(freq));

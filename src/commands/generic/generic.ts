@@ -17,6 +17,7 @@ import { stringEncoding, stringRefcount } from '../string/enc.js';
 import { getExpireExact, setExpireExact, errExpireTime, LLONG_MAX, LLONG_MIN } from './expire.js';
 import './db.js';
 import './dump.js';
+import { notify, NOTIFY } from '../../pubsub/notify.js';
 
 /** lookupKeyReadWithFlags(LOOKUP_NOTOUCH): lazy expiry and hit/miss stats, no LRU update. */
 export function lookupNoTouch(ctx: Ctx, key: string): RValue | undefined {
@@ -35,7 +36,9 @@ function toInt(v: bigint): Reply {
 
 function del(ctx: Ctx, argv: string[]): Reply {
   let n = 0;
-  for (let j = 1; j < argv.length; j++) if (ctx.db.delete(argv[j])) n++;
+  for (let j = 1; j < argv.length; j++) {
+    if (ctx.db.delete(argv[j])) { notify(ctx, NOTIFY.GENERIC, 'del', argv[j]); n++; }
+  }
   return int(n);
 }
 
@@ -74,10 +77,12 @@ function expireGeneric(ctx: Ctx, argv: string[], relative: boolean, seconds: boo
   }
   if (when <= BigInt(ctx.server.clock.now())) {
     ctx.db.delete(key);
+    notify(ctx, NOTIFY.GENERIC, 'del', key);
     return ONE;
   }
   setExpireExact(ctx.db, key, when);
   ctx.db.touch(key);
+  notify(ctx, NOTIFY.GENERIC, 'expire', key);
   return ONE;
 }
 
@@ -196,6 +201,7 @@ registerAll({
     if (!ctx.db.lookupWrite(argv[1])) return ZERO;
     if (!ctx.db.removeExpire(argv[1])) return ZERO;
     ctx.db.touch(argv[1]);
+    notify(ctx, NOTIFY.GENERIC, 'persist', argv[1]);
     return ONE;
   },
 

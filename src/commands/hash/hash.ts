@@ -17,6 +17,7 @@ import { INDEX_MIN_SIZE, randomKeyOf } from '../../types/indexed.js';
 const RANDOM_SUB_STRATEGY_MUL = 3;
 import { parseScanCursor, parseScanOptions, scanContainer } from '../scan-cursor.js';
 import { newHash, hashLimits, hashSet, hashTryConversion, hashRandomField, hashDelete } from '../../types/hash.js';
+import { notify, NOTIFY } from '../../pubsub/notify.js';
 
 const LLONG_MAX = 9223372036854775807n;
 const LLONG_MIN = -9223372036854775808n;
@@ -54,6 +55,7 @@ function hsetGeneric(ctx: Ctx, argv: string[], isHset: boolean): Reply {
   let created = 0;
   for (let i = 2; i < argv.length; i += 2) if (!hashSet(h, argv[i], argv[i + 1], lim)) created++;
   ctx.db.touch(argv[1]);
+  notify(ctx, NOTIFY.HASH, 'hset', argv[1]);
   return isHset ? int(created) : OK;
 }
 
@@ -145,6 +147,7 @@ registerAll({
     hashTryConversion(h, [argv[2], argv[3]], lim);
     hashSet(h, argv[2], argv[3], lim);
     ctx.db.touch(argv[1]);
+    notify(ctx, NOTIFY.HASH, 'hset', argv[1]);
     return ONE;
   },
 
@@ -174,8 +177,8 @@ registerAll({
         if (v.v.size === 0) break;
       }
     }
-    if (v.v.size === 0) ctx.db.delete(key);
-    else if (deleted) ctx.db.touch(key);
+    if (deleted) notify(ctx, NOTIFY.HASH, 'hdel', key);
+    if (v.v.size === 0) { ctx.db.delete(key); notify(ctx, NOTIFY.GENERIC, 'del', key); } else if (deleted) ctx.db.touch(key);
     return int(deleted);
   },
 
@@ -219,6 +222,7 @@ registerAll({
     value += incr;
     hashSet(h, argv[2], value.toString(), hashLimits(ctx.server.config));
     ctx.db.touch(argv[1]);
+    notify(ctx, NOTIFY.HASH, 'hincrby', argv[1]);
     return int(value >= -(2n ** 53n) && value <= 2n ** 53n ? Number(value) : value);
   },
 
@@ -232,6 +236,7 @@ registerAll({
     if (!r.ok) return err(r.error);
     hashSet(h, argv[2], r.value, hashLimits(ctx.server.config));
     ctx.db.touch(argv[1]);
+    notify(ctx, NOTIFY.HASH, 'hincrbyfloat', argv[1]);
     return bulk(r.value);
   },
 

@@ -4,6 +4,7 @@ import { OK, err, int, E } from '../../reply.js';
 import { hllAdd, hllCount, hllMerge, HLL_NOT_STRING, type HllSource } from '../../types/hll.js';
 import type { Database } from '../../keyspace/db.js';
 import type { StringValue } from '../../keyspace/values.js';
+import { notify, NOTIFY } from '../../pubsub/notify.js';
 
 function source(db: Database, key: string, write: boolean): HllSource {
   const v = write ? db.lookupWrite(key) : db.lookupRead(key);
@@ -33,7 +34,7 @@ registerAll({
       if (r.bytes !== undefined) store(ctx.db, key, r.bytes, false);
       return err(r.error);
     }
-    if (r.changed) store(ctx.db, key, r.bytes, true);
+    if (r.changed) { store(ctx.db, key, r.bytes, true); notify(ctx, NOTIFY.STRING, 'pfadd', key); }
     return int(r.changed ? 1 : 0);
   },
   pfcount(ctx, argv) {
@@ -50,6 +51,8 @@ registerAll({
     const r = hllMerge(dest, srcs, ctx.server.config.getNumber('hll-sparse-max-bytes'));
     if ('error' in r) return err(r.error);
     store(ctx.db, argv[1], r.bytes, true);
+    // Redis fires PFADD for PFMERGE (a mass add).
+    notify(ctx, NOTIFY.STRING, 'pfadd', argv[1]);
     return OK;
   },
 });

@@ -30,7 +30,7 @@ function blockingPop(ctx: Ctx, keys: string[], where: Where, timeoutArg: string,
   const t = parseBlockTimeout(timeoutArg);
   if ('error' in t) return err(t.error);
   const serve = (key: string, l: NonNullable<ReturnType<typeof readyList>>): Reply =>
-    count === -1 ? popOneWithKey(ctx.db, key, l, where) : popRangeWithKey(ctx.db, key, l, where, count);
+    count === -1 ? popOneWithKey(ctx, key, l, where) : popRangeWithKey(ctx, key, l, where, count);
   for (const key of keys) {
     const l = listOrErr(ctx.db.lookupWrite(key));
     if (l === undefined) continue;
@@ -61,7 +61,7 @@ function blmove(ctx: Ctx, src: string, dst: string, from: Where, to: Where, time
     tryServe(key) {
       const s = readyList(ctx, key);
       // A destination of another type: the client gets WRONGTYPE and nothing moves.
-      return s && moveOne(ctx.db, key, s, dst, from, to);
+      return s && moveOne(ctx, key, s, dst, from, to);
     },
     onTimeout: () => NILARRAY,
   });

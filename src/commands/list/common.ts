@@ -8,6 +8,7 @@ import type { ListValue } from '../../keyspace/values.js';
 import { array, bulk, bulks, err, E, NIL, type Reply } from '../../reply.js';
 import { parseLongLong } from '../../util/float.js';
 import { listPop, listPopMany, listPush, newList, parseWhere, type Where } from '../../types/list.js';
+import { notify, NOTIFY } from '../../pubsub/notify.js';
 
 /**
  * A C long argument (string2ll rules, full 64-bit range) as a JS number, or null.
@@ -27,22 +28,24 @@ export function listOrErr(v: ReturnType<Database['lookupWrite']>): ListValue | u
 export const isReply = (x: ListValue | Reply | undefined): x is Reply => x !== undefined && 't' in x;
 
 /** After removing elements: delete the emptied key, else signal the change (listElementsRemoved). */
-export function elementsRemoved(db: Database, key: string, l: ListValue): void {
-  if (l.v.length === 0) db.delete(key);
-  else db.touch(key);
+export function elementsRemoved(ctx: Ctx, key: string, l: ListValue, event: string): void {
+  notify(ctx, NOTIFY.LIST, event, key);
+  if (l.v.length === 0) { ctx.db.delete(key); notify(ctx, NOTIFY.GENERIC, 'del', key); } else ctx.db.touch(key);
 }
 
+const popEvent = (where: Where): string => (where === 'left' ? 'lpop' : 'rpop');
+
 /** Pop up to `count` elements and reply [key, [elements]] (LMPOP/BLMPOP). */
-export function popRangeWithKey(db: Database, key: string, l: ListValue, where: Where, count: number): Reply {
+export function popRangeWithKey(ctx: Ctx, key: string, l: ListValue, where: Where, count: number): Reply {
   const elems = listPopMany(l, where, count);
-  elementsRemoved(db, key, l);
+  elementsRemoved(ctx, key, l, popEvent(where));
   return array([bulk(key), bulks(elems)]);
 }
 
 /** Pop one element and reply [key, element] (BLPOP/BRPOP). */
-export function popOneWithKey(db: Database, key: string, l: ListValue, where: Where): Reply {
+export function popOneWithKey(ctx: Ctx, key: string, l: ListValue, where: Where): Reply {
   const e = listPop(l, where);
-  elementsRemoved(db, key, l);
+  elementsRemoved(ctx, key, l, popEvent(where));
   return array([bulk(key), bulk(e)]);
 }
 
@@ -52,7 +55,8 @@ export function popOneWithKey(db: Database, key: string, l: ListValue, where: Wh
  * one-element list rotates it instead of deleting it. Returns the WRONGTYPE
  * reply when the destination holds another type (nothing moves).
  */
-export function moveOne(db: Database, srcKey: string, src: ListValue, dstKey: string, from: Where, to: Where): Reply {
+export function moveOne(ctx: Ctx, srcKey: string, src: ListValue, dstKey: string, from: Where, to: Where): Reply {
+  const db = ctx.db;
   const d = listOrErr(db.lookupWrite(dstKey));
   if (isReply(d)) return d;
   const value = listPop(src, from);
@@ -60,7 +64,8 @@ export function moveOne(db: Database, srcKey: string, src: ListValue, dstKey: st
   if (!dst) { dst = newList(); db.add(dstKey, dst); }
   listPush(dst, [value], to);
   db.touch(dstKey);
-  elementsRemoved(db, srcKey, src);
+  notify(ctx, NOTIFY.LIST, to === 'left' ? 'lpush' : 'rpush', dstKey);
+  elementsRemoved(ctx, srcKey, src, popEvent(from));
   return bulk(value);
 }
 
@@ -69,7 +74,7 @@ export function lmoveGeneric(ctx: Ctx, srcKey: string, dstKey: string, from: Whe
   const s = listOrErr(ctx.db.lookupWrite(srcKey));
   if (s === undefined) return NIL;
   if (isReply(s)) return s;
-  return moveOne(ctx.db, srcKey, s, dstKey, from, to);
+  return moveOne(ctx, srcKey, s, dstKey, from, to);
 }
 
 export interface MpopArgs { keys: string[]; where: Where; count: number }

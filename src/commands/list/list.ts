@@ -14,6 +14,7 @@ import {
   elementsRemoved, isReply, parseLong, listOrErr, lmoveGeneric, parseMpop, popRangeWithKey, whereOrErr,
 } from './common.js';
 import './blocking.js';
+import { notify, NOTIFY } from '../../pubsub/notify.js';
 
 const LONG_MIN = -(1n << 63n);
 const MUST_BE_POSITIVE = 'ERR value is out of range, must be positive';
@@ -31,6 +32,7 @@ function push(ctx: Ctx, argv: string[], where: Where, xx: boolean): Reply {
   }
   listPush(l, argv.slice(2), where);
   ctx.db.touch(key);
+  notify(ctx, NOTIFY.LIST, where === 'left' ? 'lpush' : 'rpush', key);
   return int(l.v.length);
 }
 
@@ -50,11 +52,11 @@ function pop(ctx: Ctx, argv: string[], where: Where): Reply {
   if (hasCount && count === 0) return EMPTY_ARRAY;
   if (!hasCount) {
     const v = listPop(l, where);
-    elementsRemoved(ctx.db, argv[1], l);
+    elementsRemoved(ctx, argv[1], l, where === 'left' ? 'lpop' : 'rpop');
     return bulk(v);
   }
   const elems = listPopMany(l, where, count);
-  elementsRemoved(ctx.db, argv[1], l);
+  elementsRemoved(ctx, argv[1], l, where === 'left' ? 'lpop' : 'rpop');
   return bulks(elems);
 }
 
@@ -66,7 +68,7 @@ function lmpop(ctx: Ctx, argv: string[]): Reply {
     const l = listOrErr(ctx.db.lookupWrite(key));
     if (l === undefined) continue;
     if (isReply(l)) return l;
-    return popRangeWithKey(ctx.db, key, l, a.where, a.count);
+    return popRangeWithKey(ctx, key, l, a.where, a.count);
   }
   return NILARRAY;
 }
@@ -155,8 +157,11 @@ function lrem(ctx: Ctx, argv: string[]): Reply {
     for (let i = a.length - 1; i >= 0 && seen < limit; i--) if (a.at(i) === ele) { seen++; firstDropped = i; }
     if (seen) removed = a.retain((e, i) => i < firstDropped || e !== ele);
   }
-  if (removed) ctx.db.touch(argv[1]);
-  if (l.v.length === 0) ctx.db.delete(argv[1]);
+  if (removed) {
+    ctx.db.touch(argv[1]);
+    notify(ctx, NOTIFY.LIST, 'lrem', argv[1]);
+    if (l.v.length === 0) { ctx.db.delete(argv[1]); notify(ctx, NOTIFY.GENERIC, 'del', argv[1]); }
+  }
   return int(removed);
 }
 
@@ -172,7 +177,7 @@ function ltrim(ctx: Ctx, argv: string[]): Reply {
   const r = listRange(l.v.length, start, end);
   if (!r) l.v.clear();
   else l.v.trim(r[0], r[1] + 1);
-  elementsRemoved(ctx.db, argv[1], l);
+  elementsRemoved(ctx, argv[1], l, 'ltrim');
   return OK;
 }
 
@@ -198,6 +203,7 @@ registerAll({
     if (i < 0) return int(-1);
     l.v.insert(w === 'after' ? i + 1 : i, argv[4]);
     ctx.db.touch(argv[1]);
+    notify(ctx, NOTIFY.LIST, 'linsert', argv[1]);
     return int(l.v.length);
   },
 
@@ -228,6 +234,7 @@ registerAll({
     if (i < 0) return err(E.OUT_OF_RANGE);
     l.v.set(i, argv[3]);
     ctx.db.touch(argv[1]);
+    notify(ctx, NOTIFY.LIST, 'lset', argv[1]);
     return OK;
   },
 

@@ -5,7 +5,7 @@
  */
 import { registerAll } from '../registry.js';
 import {
-  OK, array, bignum, bool, bulk, double, err, int, map, set, status, verbatim, NIL, type Reply,
+  OK, array, attr, bignum, bool, bulk, double, err, int, map, set, status, verbatim, NIL, type Reply,
 } from '../../reply.js';
 import { strtod } from '../../util/float.js';
 import { parseMemory } from '../../config.js';
@@ -141,12 +141,16 @@ function protocolReply(ctx: Ctx, name: string): Reply {
     case 'array': return array([int(0), int(1), int(2)]);
     case 'set': return set([int(0), int(1), int(2)]);
     case 'map': return map([[int(0), bool(false)], [int(1), bool(true)], [int(2), bool(false)]]);
-    // Attributes and out-of-band pushes are not modelled as reply values: these
-    // answer as Redis does for a RESP2 client.
-    case 'attrib': return bulk('Some real reply following the attribute');
+    case 'attrib': {
+      // Attributes are not real replies: a real one follows (RESP2 gets only that).
+      const real = bulk('Some real reply following the attribute');
+      return ctx.client.resp < 3 ? real : attr([[bulk('key-popularity'), array([bulk('key:123'), int(90)])]], real);
+    }
     case 'push':
-      return ctx.client.resp < 3 ? err('ERR RESP2 is not supported by this command')
-        : err('ERR redsim does not support push replies in DEBUG PROTOCOL');
+      if (ctx.client.resp < 3) return err('ERR RESP2 is not supported by this command');
+      // An out-of-band frame through the client's push sink, then a real reply.
+      ctx.client.deliver?.({ t: 'push', v: [bulk('server-cpu-usage'), int(42)] });
+      return bulk('Some real reply following the push reply');
     case 'true': return bool(true);
     case 'false': return bool(false);
     case 'verbatim': return verbatim('This is a verbatim\nstring');

@@ -23,7 +23,7 @@ const SECTIONS: Record<string, Section> = {
     const up = Math.floor((now / 1000 - s.startTime) / 1000);
     return [
       ['redis_version', '7.0.15'], ['redis_git_sha1', '00000000'], ['redis_git_dirty', 0], ['redis_build_id', 'redsim'],
-      ['redis_mode', 'standalone'], ['os', `${os.type()} ${os.release()} ${os.arch()}`], ['arch_bits', 64],
+      ['redis_mode', s.ext.cluster ? 'cluster' : 'standalone'], ['os', `${os.type()} ${os.release()} ${os.arch()}`], ['arch_bits', 64],
       ['monotonic_clock', s.clock.virtual ? 'redsim virtual clock' : 'POSIX clock_gettime'], ['multiplexing_api', 'node'],
       ['atomicvar_api', 'c11-builtin'], ['gcc_version', '0.0.0'], ['process_id', process.pid], ['process_supervised', 'no'],
       ['run_id', s.runId], ['tcp_port', s.config.get('port') ?? '6379'], ['server_time_usec', Math.floor(now)],
@@ -65,7 +65,7 @@ const SECTIONS: Record<string, Section> = {
   commandstats: (s) => [...s.stats.calls].filter(([, v]) => v.calls || v.rejected || v.failed).map(([k, v]) => [
     `cmdstat_${k}`, `calls=${v.calls},usec=${v.usec},usec_per_call=${(v.calls ? v.usec / v.calls : 0).toFixed(2)},rejected_calls=${v.rejected},failed_calls=${v.failed}`]),
   errorstats: () => [],
-  cluster: () => [['cluster_enabled', 0]],
+  cluster: (s) => [['cluster_enabled', s.ext.cluster ? 1 : 0]],
   keyspace: (s) => s.dbs.filter((db) => db.size > 0).map((db) => {
     const now = s.now();
     let ttlSum = 0; let n = 0;

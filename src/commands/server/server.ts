@@ -8,6 +8,7 @@ import { arityOk } from '../../executor.js';
 import type { Ctx } from '../../context.js';
 import { infoText } from './info.js';
 import './debug.js';
+import './shutdown.js';
 import './memory.js';
 import './lolwut.js';
 import './slowlog.js';
@@ -50,15 +51,18 @@ function configSet(ctx: Ctx, argv: string[]): Reply {
       continue;
     }
     if (firstErr) continue;
-    const lname = name.toLowerCase();
-    if (cfg.def(name)?.immutable) firstErr = err(`ERR CONFIG SET failed (possibly related to argument '${name}') - can't set immutable config`);
-    else if (names.has(lname)) firstErr = err(`ERR CONFIG SET failed (possibly related to argument '${name}') - duplicate parameter`);
-    names.add(lname);
+    // Redis 7.0 registers an alias as its own entry: alias and name are not duplicates.
+    const canon = name.toLowerCase();
+    const refused = cfg.refusal(name);
+    if (refused) firstErr = err(`ERR CONFIG SET failed (possibly related to argument '${name}') - ${refused}`);
+    else if (names.has(canon)) firstErr = err(`ERR CONFIG SET failed (possibly related to argument '${name}') - duplicate parameter`);
+    names.add(canon);
   }
   if (firstErr) return firstErr;
   for (let i = 2; i < argv.length; i += 2) {
     const v = cfg.validate(argv[i], argv[i + 1]);
-    if ('error' in v) return err(`ERR CONFIG SET failed (possibly related to argument '${argv[i]}') - ${v.error}`);
+    // A bad value is reported under the entry's name (config->name): the name or alias typed, in lower case.
+    if ('error' in v) return err(`ERR CONFIG SET failed (possibly related to argument '${argv[i].toLowerCase()}') - ${v.error}`);
     updates.push([argv[i], v.ok]);
   }
   for (const [k, v] of updates) cfg.setRaw(k, v);

@@ -16,6 +16,7 @@ import { parseScanCursor, parseScanOptions, scanContainer } from '../scan-cursor
 import {
   setLimits, newSetFor, setAddMany, setAdd, setRemove, setFromMembers, setRandomMember,
 } from '../../types/set.js';
+import { notify, NOTIFY } from '../../pubsub/notify.js';
 
 const LLONG_MAX = 9223372036854775807n;
 const OUT_OF_RANGE_SIGNED = 'ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807';
@@ -52,12 +53,13 @@ function readSources(ctx: Ctx, keys: string[]): Array<SetValue | null> | Reply {
 }
 
 /** Store a computed result: non-empty overwrites the destination (any type, TTL dropped), empty deletes it. */
-function storeResult(ctx: Ctx, dst: string, result: SetValue): Reply {
+function storeResult(ctx: Ctx, dst: string, result: SetValue, event: string): Reply {
   if (result.v.size > 0) {
     ctx.db.set(dst, result);
+    notify(ctx, NOTIFY.SET, event, dst);
     return int(result.v.size);
   }
-  ctx.db.delete(dst);
+  if (ctx.db.delete(dst)) notify(ctx, NOTIFY.GENERIC, 'del', dst);
   return ZERO;
 }
 
@@ -66,7 +68,7 @@ function sinterGeneric(ctx: Ctx, keys: string[], dst: string | null, cardOnly: b
   const found = readSources(ctx, keys);
   if (isReply(found)) return found;
   if (found.some((s) => s === null)) {
-    if (dst !== null) { ctx.db.delete(dst); return ZERO; }
+    if (dst !== null) { if (ctx.db.delete(dst)) notify(ctx, NOTIFY.GENERIC, 'del', dst); return ZERO; }
     return cardOnly ? ZERO : setReply([]);
   }
   // Smallest first (stable, like glibc's qsort on small arrays): its order is the result's order.
@@ -86,7 +88,7 @@ function sinterGeneric(ctx: Ctx, keys: string[], dst: string | null, cardOnly: b
     }
   }
   if (cardOnly) return int(Number(card));
-  if (dst !== null) return storeResult(ctx, dst, setFromMembers(members, setLimits(ctx.server.config)));
+  if (dst !== null) return storeResult(ctx, dst, setFromMembers(members, setLimits(ctx.server.config)), 'sinterstore');
   return setReply(bulkAll(members));
 }
 
@@ -125,7 +127,7 @@ function sunionDiffGeneric(ctx: Ctx, keys: string[], dst: string | null, op: 'un
       }
     }
   }
-  if (dst !== null) return storeResult(ctx, dst, result);
+  if (dst !== null) return storeResult(ctx, dst, result, op === 'union' ? 'sunionstore' : 'sdiffstore');
   return setReply(bulkAll(result.v));
 }
 
@@ -138,10 +140,12 @@ function spopWithCount(ctx: Ctx, argv: string[]): Reply {
   if (!sv || count === 0n) return setReply([]);
   const size = BigInt(sv.v.size);
   const rnd = ctx.server.random;
+  notify(ctx, NOTIFY.SET, 'spop', key);
   if (count >= size) {
     // The whole set, replied as Redis's one-key SUNION builds it.
     const all = setFromMembers(sv.v, setLimits(ctx.server.config));
     ctx.db.delete(key);
+    notify(ctx, NOTIFY.GENERIC, 'del', key);
     return setReply(bulkAll(all.v));
   }
   const remaining = size - count;
@@ -228,7 +232,7 @@ registerAll({
       ctx.db.add(key, sv);
     }
     const added = setAddMany(sv, argv.slice(2), setLimits(ctx.server.config));
-    if (added) ctx.db.touch(key);
+    if (added) { ctx.db.touch(key); notify(ctx, NOTIFY.SET, 'sadd', key); }
     return int(added);
   },
 
@@ -239,8 +243,8 @@ registerAll({
     if (!sv) return ZERO;
     let deleted = 0;
     for (let i = 2; i < argv.length && sv.v.size > 0; i++) if (setRemove(sv, argv[i])) deleted++;
-    if (sv.v.size === 0) ctx.db.delete(key);
-    else if (deleted) ctx.db.touch(key);
+    if (deleted) notify(ctx, NOTIFY.SET, 'srem', key);
+    if (sv.v.size === 0) { ctx.db.delete(key); notify(ctx, NOTIFY.GENERIC, 'del', key); } else if (deleted) ctx.db.touch(key);
     return int(deleted);
   },
 
@@ -252,14 +256,14 @@ registerAll({
     if (s.type !== 'set' || (d && d.type !== 'set')) return err(E.WRONGTYPE);
     if (s === d) return s.v.has(ele) ? ONE : ZERO;
     if (!setRemove(s, ele)) return ZERO;
-    if (s.v.size === 0) ctx.db.delete(src);
-    else ctx.db.touch(src);
+    notify(ctx, NOTIFY.SET, 'srem', src);
+    if (s.v.size === 0) { ctx.db.delete(src); notify(ctx, NOTIFY.GENERIC, 'del', src); } else ctx.db.touch(src);
     let target = d as SetValue | undefined;
     if (!target) {
       target = newSetFor(ele);
       ctx.db.add(dst, target);
     }
-    if (setAdd(target, ele, setLimits(ctx.server.config))) ctx.db.touch(dst);
+    if (setAdd(target, ele, setLimits(ctx.server.config))) { ctx.db.touch(dst); notify(ctx, NOTIFY.SET, 'sadd', dst); }
     return ONE;
   },
 
@@ -292,8 +296,8 @@ registerAll({
     if (!sv) return NIL;
     const m = setRandomMember(sv, ctx.server.random);
     setRemove(sv, m);
-    if (sv.v.size === 0) ctx.db.delete(key);
-    else ctx.db.touch(key);
+    notify(ctx, NOTIFY.SET, 'spop', key);
+    if (sv.v.size === 0) { ctx.db.delete(key); notify(ctx, NOTIFY.GENERIC, 'del', key); } else ctx.db.touch(key);
     return bulk(m);
   },
 

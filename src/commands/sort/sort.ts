@@ -13,6 +13,7 @@ import { parseLongLong, strtod } from '../../util/float.js';
 import { cstr } from '../bitmap/util.js';
 import { pqsort } from './pqsort.js';
 import { listFrom, newList } from '../../types/list.js';
+import { notify, NOTIFY } from '../../pubsub/notify.js';
 import { unrestricted, checkCmdWithUnrestrictedKeys } from '../../acl/check.js';
 
 interface SortItem {
@@ -231,8 +232,9 @@ function sortGeneric(ctx: Ctx, argv: string[], readonly: boolean): Reply {
   }
   if (outputlen > 0) {
     ctx.db.set(store, listFrom(list));
-  } else {
-    ctx.db.delete(store);
+    notify(ctx, NOTIFY.LIST, 'sortstore', store);
+  } else if (ctx.db.delete(store)) {
+    notify(ctx, NOTIFY.GENERIC, 'del', store);
   }
   return int(outputlen);
 }

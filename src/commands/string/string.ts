@@ -15,6 +15,7 @@ import { incrByFloat } from '../../util/longdouble.js';
 import { encodedString, heldByArgv, plainString, rawString } from './enc.js';
 import { parseSetExpire, setExpireExact, LLONG_MAX, LLONG_MIN } from '../generic/expire.js';
 import { lcsCommand } from './lcs.js';
+import { notify, NOTIFY } from '../../pubsub/notify.js';
 
 const EMPTY_BULK = bulk('');
 
@@ -84,7 +85,8 @@ function setGeneric(ctx: Ctx, key: string, value: string, flags: number, when: b
   const found = ctx.db.lookupWrite(key) !== undefined;
   if (((flags & NX) && found) || ((flags & XX) && !found)) return getReply ?? abortReply;
   ctx.db.set(key, heldByArgv(ctx, encodedString(ctx.server, value)), (flags & KEEPTTL) !== 0);
-  if (when !== null) setExpireExact(ctx.db, key, when);
+  notify(ctx, NOTIFY.STRING, 'set', key);
+  if (when !== null) { setExpireExact(ctx.db, key, when); notify(ctx, NOTIFY.GENERIC, 'expire', key); }
   return getReply ?? okReply;
 }
 
@@ -99,6 +101,7 @@ function incrDecr(ctx: Ctx, key: string, incr: bigint): Reply {
       const nv = encodedString(ctx.server, String(sum));
       if (o) ctx.db.set(key, nv, true);
       else ctx.db.add(key, nv);
+      notify(ctx, NOTIFY.STRING, 'incrby', key);
       return int(sum);
     }
   }
@@ -115,6 +118,7 @@ function incrDecr(ctx: Ctx, key: string, incr: bigint): Reply {
   const nv = encodedString(ctx.server, value.toString());
   if (o) ctx.db.set(key, nv, true); // dbOverwrite keeps the TTL
   else ctx.db.add(key, nv);
+  notify(ctx, NOTIFY.STRING, 'incrby', key);
   return int(value >= -9007199254740991n && value <= 9007199254740991n ? Number(value) : value);
 }
 
@@ -187,11 +191,13 @@ registerAll({
     const reply = bulk(o.v);
     if ((a.flags & (EXAT | PXAT)) && when !== null && when <= BigInt(ctx.server.clock.now())) {
       ctx.db.delete(key);
+      notify(ctx, NOTIFY.GENERIC, 'del', key);
     } else if (when !== null) {
       setExpireExact(ctx.db, key, when);
       ctx.db.touch(key);
+      notify(ctx, NOTIFY.GENERIC, 'expire', key);
     } else if (a.flags & PERSIST) {
-      if (ctx.db.removeExpire(key)) ctx.db.touch(key);
+      if (ctx.db.removeExpire(key)) { ctx.db.touch(key); notify(ctx, NOTIFY.GENERIC, 'persist', key); }
     }
     return reply;
   },
@@ -201,6 +207,7 @@ registerAll({
     if (isReply(o)) return o;
     if (!o) return NIL;
     ctx.db.delete(argv[1]);
+    notify(ctx, NOTIFY.GENERIC, 'del', argv[1]);
     return bulk(o.v);
   },
 
@@ -208,6 +215,7 @@ registerAll({
     const o = readString(ctx, argv[1]);
     if (isReply(o)) return o;
     ctx.db.set(argv[1], heldByArgv(ctx, encodedString(ctx.server, argv[2])));
+    notify(ctx, NOTIFY.STRING, 'set', argv[1]);
     return o ? bulk(o.v) : NIL;
   },
 
@@ -222,14 +230,20 @@ registerAll({
 
   mset(ctx, argv) {
     if (argv.length % 2 === 0) return err("ERR wrong number of arguments for 'mset' command");
-    for (let j = 1; j < argv.length; j += 2) ctx.db.set(argv[j], heldByArgv(ctx, encodedString(ctx.server, argv[j + 1])));
+    for (let j = 1; j < argv.length; j += 2) {
+      ctx.db.set(argv[j], heldByArgv(ctx, encodedString(ctx.server, argv[j + 1])));
+      notify(ctx, NOTIFY.STRING, 'set', argv[j]);
+    }
     return OK;
   },
 
   msetnx(ctx, argv) {
     if (argv.length % 2 === 0) return err("ERR wrong number of arguments for 'msetnx' command");
     for (let j = 1; j < argv.length; j += 2) if (ctx.db.lookupWrite(argv[j])) return ZERO;
-    for (let j = 1; j < argv.length; j += 2) ctx.db.set(argv[j], heldByArgv(ctx, encodedString(ctx.server, argv[j + 1])));
+    for (let j = 1; j < argv.length; j += 2) {
+      ctx.db.set(argv[j], heldByArgv(ctx, encodedString(ctx.server, argv[j + 1])));
+      notify(ctx, NOTIFY.STRING, 'set', argv[j]);
+    }
     return ONE;
   },
 
@@ -255,6 +269,7 @@ registerAll({
     const nv = heldByArgv(ctx, plainString(r.value));
     if (o) ctx.db.set(key, nv, true);
     else ctx.db.add(key, nv);
+    notify(ctx, NOTIFY.STRING, 'incrbyfloat', key);
     return bulk(r.value);
   },
 
@@ -263,6 +278,7 @@ registerAll({
     const o = ctx.db.lookupWrite(key);
     if (!o) {
       ctx.db.add(key, heldByArgv(ctx, encodedString(ctx.server, argv[2])));
+      notify(ctx, NOTIFY.STRING, 'append', key);
       return int(argv[2].length);
     }
     if (o.type !== 'string') return err(E.WRONGTYPE);
@@ -272,6 +288,7 @@ registerAll({
     o.v += argv[2];
     o.raw = true;
     ctx.db.touch(key);
+    notify(ctx, NOTIFY.STRING, 'append', key);
     return int(o.v.length);
   },
 
@@ -295,6 +312,7 @@ registerAll({
       }
       const offset = Number(off);
       ctx.db.add(key, rawString('\0'.repeat(offset) + value));
+      notify(ctx, NOTIFY.STRING, 'setrange', key);
       return int(offset + value.length);
     }
     if (o.type !== 'string') return err(E.WRONGTYPE);
@@ -307,6 +325,7 @@ registerAll({
     o.v = cur.slice(0, offset) + value + cur.slice(offset + value.length);
     o.raw = true;
     ctx.db.touch(key);
+    notify(ctx, NOTIFY.STRING, 'setrange', key);
     return int(o.v.length);
   },
 

@@ -16,6 +16,7 @@ import {
   ERR_MINMAX_FLOAT, ERR_MINMAX_LEX, deleteIfEmpty, isReply, limitsOf, parseLexRange, parseLong,
   parseScoreRange, readZset, writeZset,
 } from './common.js';
+import { notify, NOTIFY } from '../../pubsub/notify.js';
 
 /** zaddGenericCommand: ZADD and ZINCRBY (flags = ZADD_INCR). */
 function zaddGeneric(ctx: Ctx, argv: string[], baseFlags: number): Reply {
@@ -75,7 +76,7 @@ function zaddGeneric(ctx: Ctx, argv: string[], baseFlags: number): Reply {
     if (!r.nop) processed++;
     score = r.newScore;
   }
-  if (added || updated) ctx.db.touch(key);
+  if (added || updated) { ctx.db.touch(key); notify(ctx, NOTIFY.ZSET, incr ? 'zincr' : 'zadd', key); }
   if (reply) return reply;
   if (incr) return processed ? double(score) : NIL;
   return int(ch ? added + updated : added);
@@ -97,6 +98,8 @@ function zrem(ctx: Ctx, argv: string[]): Reply {
     }
   }
   if (deleted && !removedKey) ctx.db.touch(key);
+  if (deleted) notify(ctx, NOTIFY.ZSET, 'zrem', key);
+  if (removedKey) notify(ctx, NOTIFY.GENERIC, 'del', key);
   return int(deleted);
 }
 
@@ -137,7 +140,12 @@ function zremrange(ctx: Ctx, argv: string[], kind: RemKind): Reply {
     if (end >= llen) end = llen - 1;
   }
   const deleted = remove(zv.v, zv.enc === 'listpack');
-  if (!deleteIfEmpty(ctx, key, zv) && deleted) ctx.db.touch(key);
+  const keyRemoved = deleteIfEmpty(ctx, key, zv);
+  if (!keyRemoved && deleted) ctx.db.touch(key);
+  if (deleted) {
+    notify(ctx, NOTIFY.ZSET, kind === 'rank' ? 'zremrangebyrank' : kind === 'score' ? 'zremrangebyscore' : 'zremrangebylex', key);
+    if (keyRemoved) notify(ctx, NOTIFY.GENERIC, 'del', key);
+  }
   return int(deleted);
 }
 

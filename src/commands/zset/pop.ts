@@ -12,6 +12,7 @@ import { parseBlockTimeout } from '../../blocking.js';
 import { parseLongLong } from '../../util/float.js';
 import type { ZSetValue } from '../../keyspace/values.js';
 import { isReply, pairsReply, parsePositiveLong, parseRangeLong, writeZset, readZset } from './common.js';
+import { notify, NOTIFY } from '../../pubsub/notify.js';
 
 type Where = 'min' | 'max';
 
@@ -37,8 +38,8 @@ function popFrom(ctx: Ctx, key: string, zv: ZSetValue, where: Where, count: numb
     if (shape.nested) items.push(array([bulk(m), double(s)]));
     else items.push(bulk(m), double(s));
   }
-  if (z.size === 0) ctx.db.delete(key);
-  else ctx.db.touch(key);
+  if (n > 0) notify(ctx, NOTIFY.ZSET, where === 'max' ? 'zpopmax' : 'zpopmin', key);
+  if (z.size === 0) { ctx.db.delete(key); notify(ctx, NOTIFY.GENERIC, 'del', key); } else ctx.db.touch(key);
   if (!shape.emitKey) return array(items);
   if (shape.nested) return array([bulk(key), array(items)]);
   return array([bulk(key), ...items]);

@@ -15,6 +15,7 @@ import {
   ERR_MINMAX_FLOAT, ERR_MINMAX_LEX, isReply, limitsOf, pairsReply, parseLexRange, parseLong,
   parseScoreRange, readZset,
 } from './common.js';
+import { notify, NOTIFY } from '../../pubsub/notify.js';
 
 type RangeType = 'auto' | 'rank' | 'score' | 'lex';
 type Direction = 'auto' | 'forward' | 'reverse';
@@ -77,13 +78,14 @@ function byLex(z: ZSet, r: LexRange, offset: number, limit: number, reverse: boo
  */
 function storeResult(ctx: Ctx, dst: string, items: Array<[string, number]>, knownLength: number): Reply {
   if (items.length === 0) {
-    ctx.db.delete(dst);
+    if (ctx.db.delete(dst)) notify(ctx, NOTIFY.GENERIC, 'del', dst);
     return ZERO;
   }
   const lim = limitsOf(ctx);
   const zv: ZSetValue = newZSetValue(knownLength > lim.maxEntries ? 'skiplist' : 'listpack');
   for (const [m, s] of items) zsetAdd(zv, s, m, 0, lim);
   ctx.db.set(dst, zv);
+  notify(ctx, NOTIFY.ZSET, 'zrangestore', dst);
   return int(items.length);
 }
 

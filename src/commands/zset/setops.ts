@@ -11,6 +11,7 @@ import { parseDouble } from '../../util/float.js';
 import { ZSet, convertToListpackIfNeeded } from '../../types/zset.js';
 import type { RValue, ZSetValue } from '../../keyspace/values.js';
 import { isReply, limitsOf, pairsReply, parseLong, parsePositiveLong } from './common.js';
+import { notify, NOTIFY } from '../../pubsub/notify.js';
 
 type Op = 'union' | 'inter' | 'diff';
 type Aggregate = 'sum' | 'min' | 'max';
@@ -152,9 +153,10 @@ function zunionInterDiff(ctx: Ctx, argv: string[], dstkey: string | null, numkey
       const zv: ZSetValue = { type: 'zset', v: dst, enc: 'skiplist', lru: 0 };
       convertToListpackIfNeeded(zv, limitsOf(ctx));
       ctx.db.set(dstkey, zv);
+      notify(ctx, NOTIFY.ZSET, op === 'union' ? 'zunionstore' : op === 'inter' ? 'zinterstore' : 'zdiffstore', dstkey);
       return int(dst.size);
     }
-    ctx.db.delete(dstkey);
+    if (ctx.db.delete(dstkey)) notify(ctx, NOTIFY.GENERIC, 'del', dstkey);
     return ZERO;
   }
   if (cardinalityOnly) return int(cardinality);

@@ -6,8 +6,11 @@
  *  - a string built by `..` longer than MAX_STRING_BYTES (the cap string.rep
  *    and string.format use), checked where the VM stores the concat result
  *    (lvm calls lobject.setsvalue2s through the module object);
- *  - a V8 heap grown past HEAP_FRACTION of its limit, checked from the
- *    busy-script count hook (huge tables).
+ *  - V8 heap plus external memory (Lua strings are Uint8Arrays, whose
+ *    ArrayBuffers live outside the V8 heap) grown past HEAP_FRACTION of the
+ *    heap limit, checked from the busy-script count hook (huge tables) and
+ *    after every STRING_CHECK_BYTES of large strings created (a loop of
+ *    `string.rep(...)..i` makes gigabytes between two hook calls).
  */
 import { internals, LuaState } from '../lua-util.js';
 import { getHeapStatistics } from 'node:v8';
@@ -51,13 +54,36 @@ export function installLimits(): void {
   };
   const set = lobject.setsvalue2s;
   lobject.setsvalue2s = (L: LuaState, idx: number, ts: { realstring: Uint8Array }) => {
-    if (ts.realstring.length > MAX_STRING_BYTES) throwOutOfMemory(L);
+    const n = ts.realstring.length;
+    if (n > MAX_STRING_BYTES) throwOutOfMemory(L);
+    if (n >= LARGE_STRING) noteLargeString(L, n);
     return set(L, idx, ts);
+  };
+  const push = lobject.pushsvalue2s;
+  lobject.pushsvalue2s = (L: LuaState, ts: { realstring: Uint8Array }) => {
+    const n = ts.realstring.length;
+    if (n >= LARGE_STRING) noteLargeString(L, n);
+    return push(L, ts);
   };
 }
 
-/** True when the V8 heap is past the share a script may use. */
-export function heapExhausted(): boolean {
-  const h = getHeapStatistics();
-  return h.used_heap_size > h.heap_size_limit * HEAP_FRACTION;
+/** Strings at least this long count towards the next memory check. */
+const LARGE_STRING = 4096;
+/** Bytes of large strings created between two memory checks. */
+export const STRING_CHECK_BYTES = 16 * 1024 * 1024;
+let largeSinceCheck = 0;
+
+function noteLargeString(L: LuaState & { errorJmp?: unknown }, n: number): void {
+  largeSinceCheck += n;
+  if (largeSinceCheck < STRING_CHECK_BYTES) return;
+  largeSinceCheck = 0;
+  // only inside a protected call (a running script); host code pushing
+  // arguments before the run has nobody to catch the error
+  if (L.errorJmp && memoryExhausted()) throwOutOfMemory(L);
+}
+
+/** True when V8 heap plus external (ArrayBuffer) memory is past the share a script may use. */
+export function memoryExhausted(): boolean {
+  const h = getHeapStatistics() as ReturnType<typeof getHeapStatistics> & { external_memory?: number };
+  return h.used_heap_size + (h.external_memory ?? 0) > h.heap_size_limit * HEAP_FRACTION;
 }

@@ -111,6 +111,14 @@ export function toInt51(d: number): number {
   return Number(BigInt.asIntN(32, castInt64(d)));
 }
 
+/**
+ * normalizeLua51Source renames `goto` used as a variable (a keyword in 5.3)
+ * to `goto__N__`; messages naming a variable say `goto` again, as 5.1 would.
+ */
+export function plainGotoName(name: string): string {
+  return /^goto__\d+__$/.test(name) ? 'goto' : name;
+}
+
 const TYPEERROR_FMT = 'attempt to %s a %s value%s';
 function sameText(u: Uint8Array, t: string): boolean {
   if (u.length !== t.length) return false;
@@ -189,8 +197,10 @@ export function installNumberSemantics(): void {
     // 5.1 says "attempt to index local 't' (a nil value)"
     if (args.length === 3 && sameText(fmt, TYPEERROR_FMT)) {
       const info = luaBytes(args[2]);
-      const m = /^ \((\w+) '(.*)'\)$/s.exec(info);
-      if (m) return pushv(L, toLua("attempt to %s %s '%s' (a %s value)"), [args[0], toLua(m[1]), toLua(m[2]), args[1]]);
+      const m = /^ \(([\w ]+) '(.*)'\)$/s.exec(info);
+      // 5.1 has no 'constant' or 'for iterator' names: `('x')()` is "attempt to call a string value"
+      if (m && (m[1] === 'constant' || m[1] === 'for iterator')) return pushv(L, fmt, [args[0], args[1], toLua('')]);
+      if (m) return pushv(L, toLua("attempt to %s %s '%s' (a %s value)"), [args[0], toLua(m[1]), toLua(plainGotoName(m[2])), args[1]]);
     }
     // fengari names the C stack "JS"; 5.1 messages say C
     if (args.length === 0) {

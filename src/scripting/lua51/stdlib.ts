@@ -11,6 +11,8 @@ import { fmtNumber14, str2number51, strtoul, toInt51 } from './numbers.js';
 import { formatFloat, formatInt, padText, toInt64, toUint64, toInt32Direct, Spec } from './cformat.js';
 import { stringFuncs51, MAX_STRING_BYTES } from './strlib.js';
 import { tableFuncs51, unpack51 } from './tablib.js';
+import { cstr } from '../../util/bytes.js';
+import { yieldableCFunction } from '../coroutines.js';
 
 const {
   LUA_TNIL, LUA_TNUMBER, LUA_TBOOLEAN, LUA_TSTRING, LUA_TTABLE, LUA_TFUNCTION,
@@ -80,6 +82,61 @@ export function pushToString51(L: LuaState, idx: number): void {
   }
 }
 
+/**
+ * Redis's error handler (__redis__err__handler for EVAL, the registry one
+ * for functions): a non-table error becomes {err='ERR '..tostring(e)}, and
+ * the source and line of the caller (the caller's caller when that is a C
+ * function) are written into the table.
+ */
+export function redisErrHandler(L: LuaState): number {
+  lua.lua_settop(L, 1);
+  let ar = new lua.lua_Debug();
+  let have = lua.lua_getstack(L, 1, ar) && lua.lua_getinfo(L, lstr('nSl'), ar);
+  if (have && luaToBytes(ar.what) === 'C') {
+    ar = new lua.lua_Debug();
+    have = lua.lua_getstack(L, 2, ar) && lua.lua_getinfo(L, lstr('nSl'), ar);
+  }
+  if (lua.lua_type(L, 1) !== LUA_TTABLE) {
+    lua.lua_newtable(L);
+    pushToString51(L, 1);
+    pushBytes(L, 'ERR ' + luaToBytes(lua.lua_tolstring(L, -1)));
+    lua.lua_remove(L, -2);
+    lua.lua_setfield(L, -2, lstr('err'));
+    lua.lua_replace(L, 1);
+  }
+  if (have) {
+    lua.lua_pushstring(L, ar.source);
+    lua.lua_setfield(L, 1, lstr('source'));
+    lua.lua_pushnumber(L, ar.currentline);
+    lua.lua_setfield(L, 1, lstr('line'));
+  }
+  return 1;
+}
+
+const CIST_YPCALL = 1 << 4;
+/**
+ * True when L runs directly under the script's error handler: it is the run
+ * thread and no pcall/xpcall is active on it. Redis runs scripts with
+ * lua_pcall(..., errfunc = that handler), and 5.1's protected parser passes
+ * runtime errors (a failing load reader) through the current errfunc.
+ */
+function underScriptErrHandler(L: LuaState): boolean {
+  lua.lua_getfield(L, LUA_REGISTRYINDEX, lstr(RUN_THREAD_KEY));
+  const run = lua.lua_tothread(L, -1);
+  lua.lua_pop(L, 1);
+  if (run !== L) return false;
+  for (let ci = L.ci; ci; ci = ci.previous) if (ci.callstatus & CIST_YPCALL) return false;
+  return true;
+}
+
+/** The error value on top as the current errfunc would leave it (see underScriptErrHandler). */
+function throughErrHandler(L: LuaState): void {
+  if (!underScriptErrHandler(L)) return;
+  lua.lua_pushcfunction(L, redisErrHandler);
+  lua.lua_insert(L, -2);
+  lua.lua_call(L, 1, 1);
+}
+
 /* ---------------- base library ---------------- */
 
 function makeBase(validate: ChunkValidator | undefined): Record<string, LuaCFunction> {
@@ -95,11 +152,17 @@ function makeBase(validate: ChunkValidator | undefined): Record<string, LuaCFunc
     return 2;
   };
   return {
-    tostring(L) {
+    // __tostring runs through a yieldable call (coroutines.ts)
+    tostring: yieldableCFunction(function* tostringBody(L) {
       lauxlib.luaL_checkany(L, 1);
+      if (lauxlib.luaL_getmetafield(L, 1, lstr('__tostring')) !== LUA_TNIL) {
+        lua.lua_pushvalue(L, 1);
+        yield { nargs: 1, nresults: 1 };
+        return 1;
+      }
       pushToString51(L, 1);
       return 1;
-    },
+    }),
     tonumber(L) {
       const base = optInt(L, 2, 10);
       if (base === 10) {
@@ -183,20 +246,32 @@ function makeBase(validate: ChunkValidator | undefined): Record<string, LuaCFunc
       const name: Uint8Array = lua.lua_isnoneornil(L, 2) ? s : lauxlib.luaL_checklstring(L, 2);
       return loadChunk(L, s, name);
     },
-    load(L) {
+    // the reader runs through a yieldable pcall (coroutines.ts); 5.1 parses
+    // in protected mode, so a failing reader makes load return nil, message
+    load: yieldableCFunction(function* loadBody(L) {
       lauxlib.luaL_checktype(L, 1, LUA_TFUNCTION);
       const name: Uint8Array = lua.lua_isnoneornil(L, 2) ? lstr('=(load)') : lauxlib.luaL_checklstring(L, 2);
+      lua.lua_settop(L, 2);
       // collect the pieces first so the validator sees the whole source
       const parts: Uint8Array[] = [];
       let total = 0;
       for (;;) {
         lua.lua_pushvalue(L, 1);
-        lua.lua_call(L, 0, 1);
+        const st = yield { nargs: 0, nresults: 1, protect: true };
+        if (st !== LUA_OK) {
+          if (st !== lua.LUA_ERRMEM) throughErrHandler(L);
+          lua.lua_pushnil(L);
+          lua.lua_insert(L, -2);
+          return 2;
+        }
         if (lua.lua_isnil(L, -1)) { lua.lua_pop(L, 1); break; }
         if (lua.lua_type(L, -1) !== LUA_TSTRING && lua.lua_type(L, -1) !== LUA_TNUMBER) {
-          lua.lua_settop(L, 1);
+          lua.lua_settop(L, 2);
           lua.lua_pushnil(L);
+          lauxlib.luaL_where(L, 1);
           pushBytes(L, 'reader function must return a string');
+          lua.lua_concat(L, 2);
+          throughErrHandler(L);
           return 2;
         }
         const piece: Uint8Array = lua.lua_tolstring(L, -1);
@@ -210,7 +285,7 @@ function makeBase(validate: ChunkValidator | undefined): Record<string, LuaCFunc
       let o = 0;
       for (const p of parts) { src.set(p, o); o += p.length; }
       return loadChunk(L, src, name);
-    },
+    }),
     gcinfo(L) {
       lua.lua_pushnumber(L, Math.floor(heapKb()));
       return 1;
@@ -222,15 +297,21 @@ function makeBase(validate: ChunkValidator | undefined): Record<string, LuaCFunc
       switch (opts[o]) {
         case 'count': lua.lua_pushnumber(L, heapKb()); return 1;
         case 'step': lua.lua_pushboolean(L, false); return 1;
-        case 'setpause': { const prev = gcParams.pause; gcParams.pause = arg; lua.lua_pushnumber(L, prev); return 1; }
-        case 'setstepmul': { const prev = gcParams.stepmul; gcParams.stepmul = arg; lua.lua_pushnumber(L, prev); return 1; }
+        case 'setpause': { const g = gcParamsOf(L); const prev = g.pause; g.pause = arg; lua.lua_pushnumber(L, prev); return 1; }
+        case 'setstepmul': { const g = gcParamsOf(L); const prev = g.stepmul; g.stepmul = arg; lua.lua_pushnumber(L, prev); return 1; }
         default: lua.lua_pushnumber(L, 0); return 1;
       }
     },
   };
 }
 
-const gcParams = { pause: 200, stepmul: 200 };
+/** GC parameters belong to a Lua state (SCRIPT FLUSH makes a new one with the defaults). */
+const gcParams = new WeakMap<object, { pause: number; stepmul: number }>();
+function gcParamsOf(L: LuaState): { pause: number; stepmul: number } {
+  let g = gcParams.get(L.l_G);
+  if (!g) { g = { pause: 200, stepmul: 200 }; gcParams.set(L.l_G, g); }
+  return g;
+}
 /** Approximate Lua heap size in KB (collectgarbage('count') only needs a plausible positive number). */
 function heapKb(): number {
   return process.memoryUsage().heapUsed / 1024 / 16;
@@ -279,13 +360,17 @@ function strFormat(L: LuaState): number {
     const spec: Spec = { flags, width: w ? Number(w) : 0, precision: hasP ? Number(p || '0') : -1, conv };
     if (++arg > top) argError(L, arg, 'no value');
     switch (conv) {
-      case 'c': out += padText(String.fromCharCode(toInt32Direct(checkNumber(L, arg)) & 0xff), spec); break;
+      // 5.1 sprintfs these into a buffer and appends strlen(buff) bytes: a NUL ends the piece
+      case 'c': out += cstr(padText(String.fromCharCode(toInt32Direct(checkNumber(L, arg)) & 0xff), spec)); break;
       case 'd': case 'i': out += formatInt(toInt64(checkNumber(L, arg)), spec); break;
       case 'o': case 'u': case 'x': case 'X': out += formatInt(toUint64(checkNumber(L, arg)), spec); break;
       case 'e': case 'E': case 'f': case 'g': case 'G': out += formatFloat(checkNumber(L, arg), spec); break;
       case 'q': out += quoted(checkBytes(L, arg)); break;
       case 's': {
         let s = checkBytes(L, arg);
+        // a long string without precision is appended whole; others go through sprintf
+        if (spec.precision < 0 && s.length >= 100) { out += s; break; }
+        s = cstr(s);
         if (spec.precision >= 0) s = s.slice(0, spec.precision);
         out += padText(s, spec);
         break;
@@ -393,7 +478,9 @@ const mathFuncs: Record<string, LuaCFunction> = {
     const x = checkNumber(L, 1);
     const ip = x >= 0 ? Math.floor(x) : Math.ceil(x);
     lua.lua_pushnumber(L, ip);
-    lua.lua_pushnumber(L, Number.isFinite(x) ? x - ip : (Number.isNaN(x) ? x : 0));
+    const fp = Number.isFinite(x) ? x - ip : (Number.isNaN(x) ? x : 0);
+    // C modf: the fraction has the sign of x (modf(-1) gives -0)
+    lua.lua_pushnumber(L, fp === 0 && (x < 0 || Object.is(x, -0)) ? -0 : fp);
     return 2;
   },
   max(L) {
@@ -429,8 +516,14 @@ function frexp(x: number): [number, number] {
 
 /* ---------------- coroutine ---------------- */
 
+/** Registry slot of the thread that runs script bodies (engine.ts): Redis runs them on the main thread. */
+export const RUN_THREAD_KEY = '__redsim_run_thread__';
+
 function coRunning(L: LuaState): number {
-  if (lua.lua_pushthread(L)) lua.lua_pushnil(L);
+  lua.lua_getfield(L, LUA_REGISTRYINDEX, lstr(RUN_THREAD_KEY));
+  const run = lua.lua_tothread(L, -1);
+  lua.lua_pop(L, 1);
+  if (lua.lua_pushthread(L) || run === L) { lua.lua_pop(L, 1); lua.lua_pushnil(L); }
   return 1;
 }
 

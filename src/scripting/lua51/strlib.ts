@@ -11,10 +11,11 @@
  * a trailing '%' in a gsub replacement inserts a NUL byte, and character
  * classes follow the C locale.
  */
+import { yieldableCFunction } from '../coroutines.js';
 import { lua, lauxlib, internals, LuaState, LuaCFunction, lstr, raiseError } from '../lua-util.js';
 import { toInteger51, toInt51 } from './numbers.js';
 
-const { LUA_TNUMBER, LUA_TSTRING, LUA_TFUNCTION, LUA_TTABLE } = lua;
+const { LUA_TNUMBER, LUA_TSTRING, LUA_TFUNCTION, LUA_TTABLE, LUA_TNIL } = lua;
 
 /** Largest string a library function may build; past it we raise "not enough memory" like a failed allocation. */
 export const MAX_STRING_BYTES = 512 * 1024 * 1024;
@@ -474,7 +475,8 @@ function addTemplate(m: Matcher, b: ByteBuf, repl: Uint8Array, s0: number, e0: n
   }
 }
 
-function gsub(L: LuaState): number {
+// a generator (coroutines.ts): callback and __index calls are yieldable
+const gsub = yieldableCFunction(function* gsubBody(L) {
   const src = checkString(L, 1);
   const p = checkString(L, 2);
   const tr = lua.lua_type(L, 3);
@@ -501,10 +503,25 @@ function gsub(L: LuaState): number {
         if (tr === LUA_TFUNCTION) {
           lua.lua_pushvalue(L, 3);
           const k = m.pushCaptures(si, e);
-          lua.lua_call(L, k, 1);
+          yield { nargs: k, nresults: 1 };
         } else {
           m.pushCapture(0, si, e);
-          lua.lua_gettable(L, 3);
+          // lua_gettable, with a function __index called yieldably
+          lua.lua_pushvalue(L, -1);
+          lua.lua_rawget(L, 3);
+          if (lua.lua_isnil(L, -1) && lauxlib.luaL_getmetafield(L, 3, lstr('__index')) !== LUA_TNIL) {
+            lua.lua_remove(L, -2); // key, __index
+            if (lua.lua_type(L, -1) === LUA_TFUNCTION) {
+              lua.lua_pushvalue(L, 3);
+              lua.lua_pushvalue(L, -3);
+              yield { nargs: 2, nresults: 1 };
+            } else {
+              lua.lua_pushvalue(L, -2);
+              lua.lua_gettable(L, -2);
+              lua.lua_remove(L, -2);
+            }
+          }
+          lua.lua_remove(L, -2); // the key
         }
         if (!lua.lua_toboolean(L, -1)) {
           b.bytes(src, si, e);
@@ -527,7 +544,7 @@ function gsub(L: LuaState): number {
   b.push();
   lua.lua_pushnumber(L, n);
   return 2;
-}
+});
 
 /* ---------------- byte-level functions ---------------- */
 

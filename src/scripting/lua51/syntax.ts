@@ -53,7 +53,7 @@ class Parser extends CodeState {
     super(ls);
     if (edits) {
       let n = 0;
-      do this.gotoName = `goto_${n++}`;
+      do this.gotoName = `goto__${n++}__`;
       while (src.includes(this.gotoName));
     }
   }

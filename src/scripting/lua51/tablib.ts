@@ -8,10 +8,11 @@
  * the order of equal elements, how often (and with what) the comparator is
  * called, and when "invalid order function for sorting" is raised.
  */
-import { lua, lauxlib, LuaState, LuaCFunction, raiseError } from '../lua-util.js';
+import { lua, lauxlib, LuaState, LuaCFunction, raiseError, lstr } from '../lua-util.js';
+import { yieldableCFunction, type CallRequest } from '../coroutines.js';
 import { ByteBuf, checkInt, optInt, checkStack51 } from './strlib.js';
 
-const { LUA_TTABLE, LUA_TFUNCTION, LUA_TNUMBER, LUA_TSTRING, LUA_OPLT } = lua;
+const { LUA_TTABLE, LUA_TFUNCTION, LUA_TNUMBER, LUA_TSTRING, LUA_TNIL, LUA_OPLT } = lua;
 
 /** luaL_checktype(table) + luaL_getn. */
 function lengthOf(L: LuaState, i: number): number {
@@ -89,7 +90,9 @@ function remove(L: LuaState): number {
 /**
  * 5.1's quicksort over t = stack[1], comparator (or nil) = stack[2].
  * Values being compared live on the stack, as in the C code, so that an
- * error thrown mid-sort leaves the table exactly as 5.1 would.
+ * error thrown mid-sort leaves the table exactly as 5.1 would. It is a
+ * generator (coroutines.ts): comparator and __lt calls are yieldable, so an
+ * endless comparator gets BUSY and SCRIPT KILL.
  */
 class Sorter {
   private readonly hasCmp: boolean;
@@ -100,15 +103,30 @@ class Sorter {
   private get(i: number): void { lua.lua_rawgeti(this.L, 1, i); }
 
   /** Is stack[a] < stack[b]? (negative indexes, taken before anything is pushed) */
-  private less(a: number, b: number): boolean {
+  private *less(a: number, b: number): Generator<CallRequest, boolean, number> {
     const L = this.L;
-    if (!this.hasCmp) return lua.lua_compare(L, a, b, LUA_OPLT);
     const ia = lua.lua_absindex(L, a);
     const ib = lua.lua_absindex(L, b);
-    lua.lua_pushvalue(L, 2);
+    if (this.hasCmp) {
+      lua.lua_pushvalue(L, 2);
+    } else {
+      const ta = lua.lua_type(L, ia);
+      const tb = lua.lua_type(L, ib);
+      if (ta === tb && (ta === LUA_TNUMBER || ta === LUA_TSTRING)) return lua.lua_compare(L, ia, ib, LUA_OPLT);
+      // 5.1 call_orderTM: both operands must have the same __lt
+      const has1 = lauxlib.luaL_getmetafield(L, ia, lstr('__lt')) !== LUA_TNIL;
+      const has2 = has1 && lauxlib.luaL_getmetafield(L, ib, lstr('__lt')) !== LUA_TNIL;
+      if (!has1 || !has2 || !lua.lua_rawequal(L, -1, -2)) {
+        const t1 = typeName(L, ia);
+        const t2 = typeName(L, ib);
+        lua.lua_pushstring(L, lstr(t1 === t2 ? `attempt to compare two ${t1} values` : `attempt to compare ${t1} with ${t2}`));
+        return lua.lua_error(L);
+      }
+      lua.lua_pop(L, 1);
+    }
     lua.lua_pushvalue(L, ia);
     lua.lua_pushvalue(L, ib);
-    lua.lua_call(L, 2, 1);
+    yield { nargs: 2, nresults: 1 };
     const r = lua.lua_toboolean(L, -1);
     lua.lua_pop(L, 1);
     return r;
@@ -124,24 +142,24 @@ class Sorter {
     raiseError(this.L, 'invalid order function for sorting');
   }
 
-  sort(lo: number, hi: number): void {
+  *sort(lo: number, hi: number): Generator<CallRequest, void, number> {
     const L = this.L;
     while (lo < hi) {
       // order t[lo], t[mid], t[hi] among themselves
       this.get(lo);
       this.get(hi);
-      if (this.less(-1, -2)) this.put2(lo, hi);
+      if (yield* this.less(-1, -2)) this.put2(lo, hi);
       else lua.lua_pop(L, 2);
       if (hi - lo === 1) return;
       let i = Math.trunc((lo + hi) / 2);
       this.get(i);
       this.get(lo);
-      if (this.less(-2, -1)) {
+      if (yield* this.less(-2, -1)) {
         this.put2(i, lo);
       } else {
         lua.lua_pop(L, 1);
         this.get(hi);
-        if (this.less(-1, -2)) this.put2(i, hi);
+        if (yield* this.less(-1, -2)) this.put2(i, hi);
         else lua.lua_pop(L, 2);
       }
       if (hi - lo === 2) return;
@@ -156,14 +174,14 @@ class Sorter {
         // advance i while t[i] < P
         for (;;) {
           this.get(++i);
-          if (!this.less(-1, -2)) break;
+          if (!(yield* this.less(-1, -2))) break;
           if (i > hi) this.fail();
           lua.lua_pop(L, 1);
         }
         // retreat j while P < t[j]
         for (;;) {
           this.get(--j);
-          if (!this.less(-3, -1)) break;
+          if (!(yield* this.less(-3, -1))) break;
           if (j < lo) this.fail();
           lua.lua_pop(L, 1);
         }
@@ -180,42 +198,43 @@ class Sorter {
       if (i - lo < hi - i) {
         const a = lo, b = i - 1;
         lo = i + 1;
-        this.sort(a, b);
+        yield* this.sort(a, b);
       } else {
         const a = i + 1, b = hi;
         hi = i - 1;
-        this.sort(a, b);
+        yield* this.sort(a, b);
       }
     }
   }
 }
 
-function sort(L: LuaState): number {
+const sort = yieldableCFunction(function* sortBody(L) {
   const n = lengthOf(L, 1);
   if (!lua.lua_isnoneornil(L, 2)) lauxlib.luaL_checktype(L, 2, LUA_TFUNCTION);
   lua.lua_settop(L, 2);
   lua.lua_checkstack(L, 40);
-  new Sorter(L).sort(1, n);
+  yield* new Sorter(L).sort(1, n);
   return 0;
-}
+});
 
 /* ---------------- the rest of the 5.1 table library ---------------- */
 
-function foreachi(L: LuaState): number {
+// foreach/foreachi call through yieldableCFunction (see sort)
+const foreachi = yieldableCFunction(function* foreachiBody(L) {
   const n = lengthOf(L, 1);
   lauxlib.luaL_checktype(L, 2, LUA_TFUNCTION);
   for (let i = 1; i <= n; i++) {
     lua.lua_pushvalue(L, 2);
     lua.lua_pushnumber(L, i);
     lua.lua_rawgeti(L, 1, i);
-    lua.lua_call(L, 2, 1);
+    yield { nargs: 2, nresults: 1 };
     if (!lua.lua_isnil(L, -1)) return 1;
     lua.lua_pop(L, 1);
   }
   return 0;
-}
+});
 
-function foreach(L: LuaState): number {
+const foreach = yieldableCFunction(function* foreachBody(L) {
   lauxlib.luaL_checktype(L, 1, LUA_TTABLE);
   lauxlib.luaL_checktype(L, 2, LUA_TFUNCTION);
   lua.lua_pushnil(L);
@@ -223,12 +242,12 @@ function foreach(L: LuaState): number {
     lua.lua_pushvalue(L, 2);
     lua.lua_pushvalue(L, -3);
     lua.lua_pushvalue(L, -3);
-    lua.lua_call(L, 2, 1);
+    yield { nargs: 2, nresults: 1 };
     if (!lua.lua_isnil(L, -1)) return 1;
     lua.lua_pop(L, 2);
   }
   return 0;
-}
+});
 
 function maxn(L: LuaState): number {
   lauxlib.luaL_checktype(L, 1, LUA_TTABLE);

@@ -78,7 +78,7 @@ describe('normalizeLua51Source gives fengari 5.1 meaning', () => {
     const out = normalizeLua51Source(src);
     expect(out.split('\n').length).toBe(src.split('\n').length);
     expect(out).toBe(
-      'local goto_0 = 1\nlocal s = "x41\\\nz"\nfunction f(...) local arg={n=select(\'#\',...),...};\n return arg\nend\nreturn t[\n "goto"]',
+      'local goto__0__ = 1\nlocal s = "x41\\\nz"\nfunction f(...) local arg={n=select(\'#\',...),...};\n return arg\nend\nreturn t[\n "goto"]',
     );
   });
 
