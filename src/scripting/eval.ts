@@ -5,6 +5,7 @@
  * and kept in the registry as f_<sha1>, like Redis. SCRIPT FLUSH drops the
  * state and starts a new one.
  */
+import { sdsAlloc } from '../keyspace/memsize.js';
 import type { RedSim } from '../server.js';
 import type { Ctx } from '../context.js';
 import type { Reply } from '../reply.js';
@@ -158,6 +159,10 @@ export function evalScriptsOf(server: RedSim): EvalScripts {
     s = new EvalScripts(server);
     perServer.set(server, s);
     server.ext.scriptCount = () => s!.scripts.size;
+    // The executor's OOM check reads a cached script's flags (evalGetCommandFlags).
+    server.ext.scriptFlagsBySha = (sha: string) => s!.scripts.get(sha.toLowerCase())?.flags;
+    // used_memory_scripts_eval: each script's SHA and body as sds strings (lua_scripts_mem).
+    server.ext.scriptBytes = () => { let n = 0; for (const sc of s!.scripts.values()) n += sdsAlloc(40) + sdsAlloc(sc.body.length); return n; };
   }
   return s;
 }

@@ -419,6 +419,8 @@ export function functionsOf(server: RedSim): FunctionLibs {
     f = new FunctionLibs(server);
     perServer.set(server, f);
     server.ext.functionCounts = () => ({ functions: f!.functions.size, libraries: f!.libraries.size });
+    // The executor's OOM check reads a function's flags (fcallGetCommandFlags).
+    server.ext.functionFlags = (name: string) => f!.functions.get(name)?.flags;
   }
   return f;
 }
