@@ -12,6 +12,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { RedSim, type RedSimOptions } from '../server.js';
+import { loadRdbFile, rdbPath } from '../persistence/persistence.js';
 import { RedSimServer } from '../net/server.js';
 import { RedSimCluster } from '../cluster/cluster.js';
 import { runScript, type RunOptions } from './run.js';
@@ -88,6 +89,13 @@ export function buildProgram(): Command {
         return;
       }
       const sim = new RedSim(simOpts);
+      // As redis-server: load dir/dbfilename when it exists (SAVE/BGSAVE write it).
+      try {
+        if (loadRdbFile(sim)) process.stdout.write(`redsim: DB loaded from ${rdbPath(sim)}\n`);
+      } catch (e) {
+        process.stderr.write(`redsim: ${(e as Error).message}\n`);
+        process.exit(1);
+      }
       const server = new RedSimServer(sim);
       // SHUTDOWN exits at once, even from inside a script that cannot be killed.
       sim.shutdownHooks.push(() => process.exit(0));

@@ -92,10 +92,20 @@ export async function replay(entries: TraceEntry[], opts: ReplayOptions, write: 
     if (r.t === 'error') result.errors++;
   };
 
+  // Replies still to come (blocked commands, commands queued behind them). Only then
+  // can moving the clock release output, so only then is a turn of the event loop
+  // (one setImmediate per trace line otherwise) worth taking.
+  let outstanding = 0;
+  const track = (p: Promise<void>): Promise<void> => {
+    outstanding++;
+    void p.finally(() => { outstanding--; });
+    return p;
+  };
+
   for (const e of entries) {
     if (e.timeUs !== undefined && e.timeUs > clock.nowUs()) {
       clock.set(e.timeUs / 1000);
-      await tick(); // let unblocked clients' replies through
+      if (outstanding > 0) await tick(); // let unblocked clients' replies through
     }
     const tc = getClient(e.client);
     const c = tc.client;
@@ -117,11 +127,11 @@ export async function replay(entries: TraceEntry[], opts: ReplayOptions, write: 
       // this replay: keep its order, run it once the earlier one is answered.
       const queuedHeader = header();
       if (print) write(queuedHeader + '(queued behind a blocked command)\n');
-      tc.pending = tc.pending.then(async () => {
+      tc.pending = track(tc.pending.then(async () => {
         const r = await run();
         account(r);
         if (print) write(`[reply to ${e.client} line ${e.line}] ${queuedHeader}${renderReply(r, c.resp)}`);
-      });
+      }));
       continue;
     }
 
@@ -143,10 +153,10 @@ export async function replay(entries: TraceEntry[], opts: ReplayOptions, write: 
     }
     if (print) write('(blocked)\n');
     const blockedHeader = `[${c.db.id} ${e.client}] ${commandText(e.argv)}`;
-    const p = r.then((rr) => {
+    const p = track(r.then((rr) => {
       account(rr);
       if (print) write(`[reply to ${e.client} line ${e.line}] ${blockedHeader}\n${renderReply(rr, c.resp)}`);
-    });
+    }));
     tc.pending = p;
     void p.then(() => {
       if (tc.pending === p) tc.pending = null;

@@ -4,6 +4,7 @@
  * (enable-debug-command) happens in the executor, before the command runs.
  */
 import { registerAll } from '../registry.js';
+import { debugReload } from './persistence.js';
 import {
   OK, array, attr, bignum, bool, bulk, double, err, int, map, set, status, verbatim, NIL, type Reply,
 } from '../../reply.js';
@@ -177,6 +178,7 @@ registerAll({
     const argc = argv.length;
     if (argc === 2 && sub === 'help') return helpReply('DEBUG', HELP_LINES);
     if (sub === 'sleep' && argc === 3) return debugSleep(ctx, argv[2]);
+    if (sub === 'reload') return debugReload(ctx, argv);
     if (sub === 'protocol' && argc === 3) return protocolReply(ctx, argv[2]);
     if (sub === 'error' && argc === 3) return err(argv[2].replace(/[\r\n]/g, ' '));
     if (sub === 'log' && argc === 3) return OK;
