@@ -79,11 +79,13 @@ export function buildProgram(): Command {
     .option('--bind <address>', 'interface to listen on', '127.0.0.1')
     .option('--seed <n>', 'seed for the random source', intArg('seed', -(2 ** 53), 2 ** 53))
     .option('--config <name=value>', 'configuration override (repeatable)', collectConfig, {})
+    .option('--user <rules>', 'an ACL user as a config file "user" line declares it, e.g. "alice on >pw ~* +@all" (repeatable)',
+      (v: string, prev: string[]) => [...prev, v], [] as string[])
     .option('--cluster <masters>', 'a simulated Redis Cluster of N masters on consecutive ports from --port', intArg('cluster', 1, 1000))
     .option('--virtual-time <ms>', 'run on a virtual clock starting at this time (ms since the epoch); move it with REDSIM.CLOCK', intArg('virtual-time', 0, 2 ** 53))
     .option('--control-commands', 'accept the REDSIM.CLOCK GET|ADVANCE|SET control commands (tests that only have a socket)')
-    .action(async (o: { port: number; bind: string; seed?: number; config: Record<string, string>; cluster?: number; virtualTime?: number; controlCommands?: boolean }) => {
-      const simOpts: RedSimOptions = { config: o.config };
+    .action(async (o: { port: number; bind: string; seed?: number; config: Record<string, string>; cluster?: number; user: string[]; virtualTime?: number; controlCommands?: boolean }) => {
+      const simOpts: RedSimOptions = { config: o.config, users: o.user };
       if (o.seed !== undefined) simOpts.seed = o.seed;
       if (o.virtualTime !== undefined) simOpts.clock = new VirtualClock(o.virtualTime);
       if (o.controlCommands) simOpts.controlCommands = true;
