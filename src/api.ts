@@ -225,15 +225,23 @@ export class Connection {
     const argv = toArgv(args);
     if (this.pending) {
       // Keep per-connection order while an earlier command is still blocked.
-      const p = this.pending.then(() => this.sim.execute(this.client, argv));
+      const p = this.pending.then(() => this.exec(argv));
       this.track(p);
       return p;
     }
-    const r = this.sim.execute(this.client, argv);
+    const r = this.exec(argv);
     // SHUTDOWN closed the instance: the caller gets no reply, as a TCP client sees the connection close.
     if (this.sim.isShutdown) throw new ServerClosedError();
     if (r instanceof Promise) this.track(r);
     return r;
+  }
+
+  /** Execute; a reply followed by pushes Redis writes after it hands those to the listeners. */
+  private exec(argv: string[]): Reply | Promise<Reply> {
+    const r = this.sim.execute(this.client, argv);
+    if (r instanceof Promise || r.t !== 'seq' || !r.pushTail) return r;
+    for (let i = 1; i < r.v.length; i++) this.client.deliver?.(r.v[i]);
+    return r.v[0];
   }
 
   private track(p: Promise<unknown>): void {

@@ -52,6 +52,10 @@ export class Client {
   subShard = new Set<string>();
   /** Redis's CLIENT_PUBSUB: set by (P|S)SUBSCRIBE, cleared when nothing is left. */
   pubsubMode = false;
+  /** Pushes to write after the reply of the command running now (see RedSim.execute). */
+  afterReply: import('./reply.js').Reply[] | null = null;
+  /** In MONITOR mode (server.monitors holds it). */
+  monitor = false;
 
   constructor(public readonly id: number, db: Database, now: number, opts: { addr?: string; laddr?: string } = {}) {
     this.db = db;

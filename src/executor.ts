@@ -7,13 +7,15 @@
 import type { RedSim } from './server.js';
 import type { Client } from './client.js';
 import type { Reply } from './reply.js';
-import { err, QUEUED } from './reply.js';
+import { err, QUEUED, noErrorStats } from './reply.js';
 import { lookupCommand, COMMANDS, type CommandSpec } from './commands/table.js';
 import { HANDLERS, unsupportedReply, type Handler } from './commands/registry.js';
 import type { Ctx } from './context.js';
 import { discardTransaction } from './commands/transactions/transactions.js';
 import { cstr } from './util/bytes.js';
-import { afterCommand, clusterOf, getNodeByQuery, needsRouting, redirectError } from './cluster/routing.js';
+import { feedMonitors, FEED_BEFORE } from './pubsub/monitor.js';
+import { parseEvalShebang, SCRIPT_FLAG } from './scripting/shebang.js';
+import { afterCommand, clusterOf, getNodeByQuery, needsRouting, redirectError, setClientSlot } from './cluster/routing.js';
 import { checkCommand, nopermMessage, unrestricted } from './acl/check.js';
 import { isControlCommand, runControlCommand } from './control.js';
 
@@ -61,6 +63,7 @@ export function arityOk(spec: CommandSpec, argc: number): boolean {
 function reject(server: RedSim, client: Client, msg: string, spec?: CommandSpec): Reply {
   if (client.multi) client.dirtyExec = true;
   server.stats.rejectedCalls++;
+  server.countError(spec?.fullname === 'exec' ? 'EXECABORT' : msg);
   if (spec) statFor(server, spec).rejected++;
   if (spec?.fullname === 'exec') {
     discardTransaction(client);
@@ -82,8 +85,10 @@ function debugAllowed(server: RedSim, client: Client): boolean {
 }
 
 export function execute(server: RedSim, client: Client, argv: string[]): Reply | Promise<Reply> {
+  if (server.ext.cluster === undefined) return processCommand(server, client, argv);
+  setClientSlot(client, -1);
   const r = processCommand(server, client, argv);
-  if (server.ext.cluster !== undefined) afterCommand(client, client.lastCommand);
+  afterCommand(client, client.lastCommand);
   return r;
 }
 
@@ -122,14 +127,25 @@ function processCommand(server: RedSim, client: Client, argv: string[]): Reply |
       else if (client.multi) client.dirtyExec = true;
       server.stats.rejectedCalls++;
       statFor(server, spec).rejected++;
-      return err(redirectError(route));
+      const e = redirectError(route);
+      server.countError(e);
+      return err(e);
     }
+    setClientSlot(client, route.slot);
+  }
+  if (server.maxmemory !== 0 && !(server.busy && server.busy.timedOut)) {
+    const oom = oomCheck(server, client, spec, argv);
+    if (oom) return reject(server, client, OOM_ERR, spec);
   }
   if (client.pubsubMode && client.resp === 2 && !PUBSUB_ALLOWED.has(spec.fullname)) {
     return reject(server, client, `ERR Can't execute '${spec.fullname}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`, spec);
   }
   if (server.busy && server.busy.timedOut && !spec.flags.has('allow_busy')) {
     return reject(server, client, server.busy.kind === 'eval' ? BUSY_EVAL : BUSY_FUNCTION, spec);
+  }
+  // A MONITOR client is a replica to Redis: it may not touch the keyspace.
+  if (client.monitor && (spec.flags.has('write') || spec.flags.has('readonly') || spec.flags.has('may_replicate'))) {
+    return reject(server, client, "ERR Replica can't interact with the keyspace", spec);
   }
   if (client.multi && !TX_CONTROL.has(spec.fullname)) {
     // Redis stops queueing once the transaction is already doomed.
@@ -140,6 +156,43 @@ function processCommand(server: RedSim, client: Client, argv: string[]): Reply |
 }
 
 const TOP_LEVEL = { inExec: false, inScript: false };
+
+export const OOM_ERR = "OOM command not allowed when used memory > 'maxmemory'.";
+/** In MULTI every command is refused on OOM except these (processCommand's list). */
+const OOM_MULTI_EXEMPT = new Set(['exec', 'discard', 'quit', 'reset']);
+
+/**
+ * The maxmemory step of processCommand: evict what the policy allows, remember
+ * whether memory is still over the limit (scripts consult it on their first write),
+ * and say whether this command must be refused: a denyoom command (EXEC when a
+ * queued command is one; EVAL/FCALL per the script's flags), or any command being
+ * queued in MULTI.
+ */
+function oomCheck(server: RedSim, client: Client, spec: CommandSpec, argv: string[]): boolean {
+  const oom = !server.evictor.perform();
+  server.preCommandOom = oom;
+  if (!oom) return false;
+  if (client.multi && !OOM_MULTI_EXEMPT.has(spec.fullname)) return true;
+  if (spec.flags.has('denyoom')) return true;
+  if (spec.fullname === 'exec') return client.queue.some((q) => q.spec.flags.has('denyoom') || scriptDenyOom(server, q.spec, q.argv));
+  return scriptDenyOom(server, spec, argv);
+}
+
+/** evalGetCommandFlags / fcallGetCommandFlags: scripts with flags are denyoom unless allow-oom or no-writes. */
+function scriptDenyOom(server: RedSim, spec: CommandSpec, argv: string[]): boolean {
+  const name = spec.fullname;
+  let flags: number | undefined;
+  if (name === 'eval' || name === 'eval_ro') {
+    const r = parseEvalShebang(argv[1]);
+    flags = r.ok ? r.flags : undefined;
+  } else if (name === 'evalsha' || name === 'evalsha_ro') {
+    flags = argv[1].length === 40 ? (server.ext.scriptFlagsBySha as ((s: string) => number | undefined) | undefined)?.(argv[1]) : undefined;
+  } else if (name === 'fcall' || name === 'fcall_ro') {
+    flags = (server.ext.functionFlags as ((s: string) => number | undefined) | undefined)?.(argv[1]);
+  } else return false;
+  if (flags === undefined || (flags & SCRIPT_FLAG.EVAL_COMPAT_MODE)) return false;
+  return (flags & (SCRIPT_FLAG.ALLOW_OOM | SCRIPT_FLAG.NO_WRITES)) === 0;
+}
 
 /**
  * A handler threw. V8 caps strings at 2^29-24 chars, so commands that would build
@@ -188,6 +241,9 @@ export function call(server: RedSim, client: Client, spec: CommandSpec, argv: st
     inExec: mode.inExec, inScript: mode.inScript, denyBlocking: mode.inExec || mode.inScript,
   };
   let r: Reply | Promise<Reply>;
+  // MONITOR: administrative commands are never shown; script commands show before their script runs.
+  const monitored = server.monitors.size !== 0 && !spec.flags.has('admin');
+  if (monitored && FEED_BEFORE.has(spec.fullname)) feedMonitors(server, client, argv, client.db.id);
   const t0 = server.clock.nowUs();
   try {
     r = handler ? handler(ctx, argv) : unsupportedReply(spec);
@@ -201,8 +257,13 @@ export function call(server: RedSim, client: Client, spec: CommandSpec, argv: st
   st.calls++;
   st.usec += duration;
   server.afterCall(client, spec, argv, duration, r, st);
+  if (monitored && !spec.flags.has('skip_monitor')) feedMonitors(server, client, argv, client.db.id);
   server.stats.commandsProcessed++;
-  if (!(r instanceof Promise) && r.t === 'error') { st.failed++; server.stats.failedCalls++; }
+  if (!(r instanceof Promise) && r.t === 'error') {
+    st.failed++; server.stats.failedCalls++;
+    // A script error raised by redis.call was already counted when the inner command failed.
+    if (!noErrorStats.has(r)) server.countError(r.v);
+  }
   if (outer) {
     server.blocking.serveReady();
     if (server.compactQueue.length !== 0) server.compactDatabases();

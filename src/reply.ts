@@ -25,9 +25,11 @@ export type Reply =
   /**
    * Several replies written back to back (SUBSCRIBE a b answers one frame per channel);
    * empty = nothing written (CLIENT REPLY OFF). Only at top level or as an EXEC element,
-   * where Redis too just appends the frames to the output.
+   * where Redis too just appends the frames to the output. pushTail: v[0] is the
+   * command's reply and the rest are pushes Redis writes after it (the caller's own
+   * MONITOR line, deferred invalidations).
    */
-  | { t: 'seq'; v: Reply[] };
+  | { t: 'seq'; v: Reply[]; pushTail?: boolean };
 
 export const OK: Reply = Object.freeze({ t: 'status', v: 'OK' }) as Reply;
 export const QUEUED: Reply = Object.freeze({ t: 'status', v: 'QUEUED' }) as Reply;
@@ -62,6 +64,12 @@ export const bignum = (v: string): Reply => ({ t: 'bignum', v });
 export const attr = (attrs: Array<[Reply, Reply]>, v: Reply): Reply => ({ t: 'attr', attrs, v });
 /** The reply itself without the attribute frames around it (what a client's call returns). */
 export const plain = (r: Reply): Reply => (r.t === 'attr' ? plain(r.v) : r);
+
+/**
+ * Error replies already counted in the error stats (a script error raised or
+ * returned from redis.call/pcall): the caller's reply is not counted again.
+ */
+export const noErrorStats = new WeakSet<Reply>();
 
 export const isError = (r: Reply): r is { t: 'error'; v: string } => r.t === 'error';
 

@@ -48,6 +48,14 @@ export interface Stats {
   rejectedCalls: number;
   failedCalls: number;
   evictedKeys: number;
+  /** total_error_replies and errorstats: every error reply sent, by its code (first word). */
+  errorReplies: number;
+  errorCodes: Map<string, number>;
+  /** Bytes and reads/writes on network connections (kept by the network front end when it reports them). */
+  netInputBytes: number;
+  netOutputBytes: number;
+  readsProcessed: number;
+  writesProcessed: number;
   /** Per-command call counts (INFO commandstats). */
   calls: CallStats;
 }
@@ -103,6 +111,7 @@ export class RedSim {
   readonly stats: Stats = {
     keyspaceHits: 0, keyspaceMisses: 0, expiredKeys: 0, commandsProcessed: 0,
     connectionsReceived: 0, rejectedCalls: 0, failedCalls: 0, evictedKeys: 0, calls: new CallStats(),
+    errorReplies: 0, errorCodes: new Map(), netInputBytes: 0, netOutputBytes: 0, readsProcessed: 0, writesProcessed: 0,
   };
   readonly startTime: number;
   readonly runId: string;
@@ -111,6 +120,8 @@ export class RedSim {
   readonly acl: AclState;
   /** Pub/sub channels and patterns (src/pubsub/). */
   readonly pubsub = new PubSub();
+  /** MONITOR clients, in the order they started monitoring (src/pubsub/monitor.ts). */
+  readonly monitors = new Set<Client>();
   /** Nesting depth of call(): time is frozen while > 0 (EXEC, scripts). */
   callDepth = 0;
   /** Command time snapshot (ms) taken at the outermost call. */
@@ -136,9 +147,15 @@ export class RedSim {
   onEvicted: ((db: Database, key: string) => void) | null = (db, key) => notifyKeyspaceEvent(this, NOTIFY.EVICTED, 'evicted', key, db.id);
   /** notify-keyspace-events as flags (src/pubsub/notify.ts). */
   notifyFlags = 0;
+  /** Changes since the last save (server.dirty): one per key a write signals. */
+  dirty = 0;
+  /** master_replid (DEBUG CHANGE-REPL-ID draws a new one). */
+  replId: string;
   readonly slowlog = new SlowLog();
   readonly latency = new LatencyMonitor();
   /** Cached from CONFIG (configChanged): read on every command. */
+  /** CONFIG maxmemory (0: no limit), cached for the executor's OOM step. */
+  maxmemory = 0;
   private slowlogSlowerThan = 10000;
   private slowlogMaxLen = 128;
   private latencyThreshold = 0;
@@ -154,10 +171,11 @@ export class RedSim {
     this.controlCommands = opts.controlCommands ?? false;
     this.startTime = this.clock.now();
     this.runId = Array.from({ length: 40 }, () => '0123456789abcdef'[this.random.int(16)]).join('');
+    this.replId = this.newReplId();
     const server = this;
     this.hooks = {
       now: () => server.now(),
-      signalModified: (db, key) => touchWatchedKey(db, key),
+      signalModified: (db, key) => { server.dirty++; touchWatchedKey(db, key); },
       signalReady: (db, key) => server.blocking.signalReady(db, key),
       onExpired: (db, key) => notifyKeyspaceEvent(server, NOTIFY.EXPIRED, 'expired', key, db.id),
       compactDue: (db) => { server.compactQueue.push(db); },
@@ -186,7 +204,25 @@ export class RedSim {
       maxmemory: () => server.config.getNumber('maxmemory'),
       onEvicted: (db, key) => { server.stats.evictedKeys++; server.onEvicted?.(db, key); },
     });
-    if (this.config.getNumber('maxmemory') > 0) this.usedMemory();
+    this.configChanged('maxmemory');
+  }
+
+  /** A 40-hex-digit replication id from the seeded random source. */
+  newReplId(): string {
+    return Array.from({ length: 40 }, () => '0123456789abcdef'[this.random.int(16)]).join('');
+  }
+
+  /**
+   * afterErrorReply: count an error reply in total_error_replies and errorstats by
+   * its code (the text up to the first space within 32 bytes, else ERR).
+   */
+  countError(msg: string): void {
+    this.stats.errorReplies++;
+    const sp = msg.slice(0, 32).indexOf(' ');
+    const code = sp > 0 ? msg.slice(0, sp) : 'ERR';
+    const m = this.stats.errorCodes;
+    // Redis stops tracking new codes past 128 (ERRORSTATS_LIMIT) and reports the overflow.
+    if (m.has(code) || m.size < 128) m.set(code, (m.get(code) ?? 0) + 1);
   }
 
   /**
@@ -244,8 +280,10 @@ export class RedSim {
       this.latencyTracking = cfg.getBool('latency-tracking');
     } else if (name === 'list-max-listpack-size') {
       this.mem.listFill = cfg.getNumber('list-max-listpack-size');
-    } else if (name === 'maxmemory' && cfg.getNumber('maxmemory') > 0) {
-      this.usedMemory();
+    } else if (name === 'maxmemory') {
+      this.maxmemory = cfg.getNumber('maxmemory');
+      // updateMaxmemory: a lower limit evicts at once.
+      if (this.maxmemory > 0) { this.usedMemory(); this.evictor?.perform(); }
     } else if (name === 'requirepass') {
       this.acl.updateDefaultPassword(cfg.get('requirepass') ?? '');
     }
@@ -317,6 +355,7 @@ export class RedSim {
     this.blocking.cancel(c);
     this.unwatchAll(c);
     this.pubsub.dropClient(c);
+    this.monitors.delete(c);
     this.clients.delete(c.id);
   }
 
@@ -331,8 +370,19 @@ export class RedSim {
   /** Run one command for a client: Redis's processCommand. */
   execute(client: Client, argv: string[]): Reply | Promise<Reply> {
     if (this.isShutdown) throw new ServerClosedError();
-    return execute(this, client, argv);
+    const prev = this.currentClient;
+    this.currentClient = client;
+    let r: Reply | Promise<Reply>;
+    try { r = execute(this, client, argv); } finally { this.currentClient = prev; }
+    const tail = client.afterReply;
+    if (tail === null) return r;
+    client.afterReply = null;
+    if (r instanceof Promise) { for (const f of tail) client.deliver?.(f); return r; }
+    return { t: 'seq', v: [r, ...tail], pushTail: true };
   }
+
+  /** The client whose command is running (Redis's server.current_client). */
+  currentClient: Client | null = null;
 
   /** SHUTDOWN: close this instance (timers, clients), then run the shutdown hooks. */
   shutdown(): void {

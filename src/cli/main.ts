@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { RedSim, type RedSimOptions } from '../server.js';
 import { RedSimServer } from '../net/server.js';
+import { RedSimCluster } from '../cluster/cluster.js';
 import { runScript, type RunOptions } from './run.js';
 import { ReplSession, type ReplOptions } from './repl.js';
 import { replay, readTrace, detectFormat, keyspaceDigest, type ReplayOptions, type TraceFormat } from '../replay/replay.js';
@@ -76,9 +77,14 @@ export function buildProgram(): Command {
     .option('--bind <address>', 'interface to listen on', '127.0.0.1')
     .option('--seed <n>', 'seed for the random source', intArg('seed', -(2 ** 53), 2 ** 53))
     .option('--config <name=value>', 'configuration override (repeatable)', collectConfig, {})
-    .action(async (o: { port: number; bind: string; seed?: number; config: Record<string, string> }) => {
+    .option('--cluster <masters>', 'a simulated Redis Cluster of N masters on consecutive ports from --port', intArg('cluster', 1, 1000))
+    .action(async (o: { port: number; bind: string; seed?: number; config: Record<string, string>; cluster?: number }) => {
       const simOpts: RedSimOptions = { config: o.config };
       if (o.seed !== undefined) simOpts.seed = o.seed;
+      if (o.cluster !== undefined) {
+        await serveCluster(o.cluster, o.port, o.bind, simOpts);
+        return;
+      }
       const sim = new RedSim(simOpts);
       const server = new RedSimServer(sim);
       // SHUTDOWN exits at once, even from inside a script that cannot be killed.
@@ -182,6 +188,30 @@ export function buildProgram(): Command {
 }
 
 /** The first bytes of a file, to guess its format. */
+/**
+ * `serve --cluster N`: N simulated masters, node i on port + i (a real port is
+ * needed for each: MOVED/ASK and CLUSTER SLOTS name it).
+ */
+async function serveCluster(masters: number, port: number, bind: string, simOpts: RedSimOptions): Promise<void> {
+  if (port === 0 || port + masters - 1 > 65535) throw new Error('--cluster needs a --port with room for every node');
+  const cluster = new RedSimCluster({ ...simOpts, cluster: { masters, host: bind, basePort: port } });
+  const servers = cluster.nodes.map((n) => new RedSimServer(n));
+  for (let i = 0; i < servers.length; i++) {
+    cluster.nodes[i].shutdownHooks.push(() => process.exit(0));
+    const addr = await servers[i].listen({ port: port + i, host: bind });
+    cluster.nodes[i].startActiveExpire();
+    process.stdout.write(`redsim ${packageVersion()} cluster node ${cluster.state.nodes[i].id} ready on ${addr.address}:${addr.port}\n`);
+  }
+  let stopping = false;
+  const shutdown = () => {
+    if (stopping) return;
+    stopping = true;
+    Promise.all(servers.map((s) => s.close())).then(() => process.exit(0), () => process.exit(0));
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}
+
 function readHead(file: string): Buffer {
   const fd = openSync(file, 'r');
   try {

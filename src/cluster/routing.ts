@@ -37,6 +37,7 @@ export function afterCommand(client: Client, fullname: string): void {
 }
 
 export type RedirCode = 'none' | 'crossslot' | 'unstable' | 'down' | 'down_ro' | 'unbound' | 'moved' | 'ask';
+/** `slot` is the command's hash slot, or -1 when it has no keys. */
 export interface Route { node: ClusterNode | null; code: RedirCode; slot: number }
 
 /** Does the executor consult the cluster for this command (processCommand's condition)? */
@@ -55,7 +56,7 @@ export function getNodeByQuery(m: ClusterMember, client: Client, spec: CommandSp
   const { myself } = m;
   let commands: QueuedCommand[];
   if (spec.fullname === 'exec') {
-    if (!client.multi) return { node: myself, code: 'none', slot: 0 };
+    if (!client.multi) return { node: myself, code: 'none', slot: -1 };
     commands = client.queue;
   } else {
     commands = [{ spec, argv }];
@@ -87,7 +88,7 @@ export function getNodeByQuery(m: ClusterMember, client: Client, spec: CommandSp
       }
     }
   }
-  if (n === null) return { node: myself, code: 'none', slot: 0 };
+  if (n === null) return { node: myself, code: 'none', slot: -1 };
 
   const flags = spec.flags;
   if (!stateOk(myself)) {
@@ -126,4 +127,33 @@ export function redirectError(r: Route): string {
       return `${r.code === 'ask' ? 'ASK' : 'MOVED'} ${r.slot} ${r.node!.host}:${r.node!.port}`;
     default: return 'ERR not a redirection';
   }
+}
+
+/** c->slot: the hash slot of the client's current command (-1: none), which scripts extend. */
+const SLOT = new WeakMap<Client, number>();
+export function setClientSlot(c: Client, slot: number): void { SLOT.set(c, slot); }
+
+/**
+ * scriptVerifyClusterState: a command a script runs must be served by this node,
+ * and (unless the script allows cross-slot keys) stay in the slot of the keys the
+ * script has used so far, starting with its declared keys. The error text, or null.
+ */
+export function scriptClusterCheck(m: ClusterMember, caller: Client, scriptClient: Client, spec: CommandSpec,
+  argv: string[], allowCrossSlot: boolean): string | null {
+  // The script client acts with the caller's ASKING / READONLY.
+  const cf = clusterFlags(caller), sf = clusterFlags(scriptClient);
+  sf.asking = cf.asking;
+  sf.readonly = cf.readonly;
+  const r = getNodeByQuery(m, scriptClient, spec, argv);
+  if (r.node !== m.myself) {
+    if (r.code === 'down_ro') return 'Script attempted to execute a write command while the cluster is down and readonly';
+    if (r.code === 'down') return 'Script attempted to execute a command while the cluster is down';
+    return 'Script attempted to access a non local key in a cluster node';
+  }
+  if (r.slot !== -1 && !allowCrossSlot) {
+    const cur = SLOT.get(caller) ?? -1;
+    if (cur === -1) SLOT.set(caller, r.slot);
+    else if (cur !== r.slot) return 'Script attempted to access keys that do not hash to the same slot';
+  }
+  return null;
 }

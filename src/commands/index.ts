@@ -18,5 +18,6 @@ import './stream/index.js';
 import './scripting/scripting.js';
 import './scripting/functions.js';
 import './pubsub/pubsub.js';
+import './pubsub/monitor.js';
 import './unsupported.js';
 import './help.js';

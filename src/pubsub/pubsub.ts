@@ -30,6 +30,15 @@ export function deliver(c: Client, frame: Reply): void {
   if (c.deliver !== null && !c.closed) c.deliver(frame);
 }
 
+/**
+ * A push Redis writes after the running command's reply (the caller's own MONITOR
+ * line, deferred invalidations): queued behind the reply when `c` is that caller.
+ */
+export function deliverAfterReply(server: { currentClient: Client | null }, c: Client, frame: Reply): void {
+  if (c === server.currentClient && !c.closed) (c.afterReply ??= []).push(frame);
+  else deliver(c, frame);
+}
+
 export class PubSub {
   readonly channels = new Map<string, Set<Client>>();
   readonly patterns = new Map<string, Set<Client>>();

@@ -5,6 +5,9 @@
  * protocol the script client speaks (RESP2 by default, RESP3 after
  * redis.setresp(3)); Lua -> Redis follows luaReplyToRedisReply.
  */
+import { noErrorStats } from '../reply.js';
+import { OOM_ERR } from '../executor.js';
+import { clusterOf, scriptClusterCheck } from '../cluster/routing.js';
 import { createHash } from 'node:crypto';
 import type { Reply } from '../reply.js';
 import { err, NIL, int, bulk, status, array, map, set, double, bool, bignum, verbatim, plain } from '../reply.js';
@@ -330,8 +333,14 @@ function tableToReply(L: LuaState, frames: TableFrame[]): Reply | null {
     lua.lua_pop(L, 1);
     lua.lua_getfield(L, -1, lstr('err'));
     const msg = lua.lua_isstring(L, -1) ? luaToBytes(lua.lua_tolstring(L, -1)) : '';
+    lua.lua_pop(L, 1);
+    // An error table from redis.pcall: its command's reply was already counted in the error stats.
+    lua.lua_getfield(L, -1, lstr('ignore_error_stats_update'));
+    const noStats = lua.lua_toboolean(L, -1);
     lua.lua_pop(L, 2);
-    return err(trimCRLF(cstr(msg)).replace(/[\r\n]/g, ' '));
+    const r = err(trimCRLF(cstr(msg)).replace(/[\r\n]/g, ' '));
+    if (noStats) noErrorStats.add(r);
+    return r;
   }
   lua.lua_pop(L, 1);
   if (rawField(L, 'ok') === LUA_TSTRING) {
@@ -419,7 +428,8 @@ export function scriptCall(rc: RunCtx, argv: string[]): Reply | string {
   if (!spec) return 'Unknown Redis command called from script';
   if (!arityOk(spec, argv.length)) return 'Wrong number of args calling Redis command from script';
   const flags = spec.flags;
-  if (flags.has('noscript')) return 'This Redis command is not allowed from script';
+  // DEBUG SET-DISABLE-DENY-SCRIPTS 1 lifts this check (server.script_disable_deny_script).
+  if (flags.has('noscript') && !rc.server.ext.disableDenyScripts) return 'This Redis command is not allowed from script';
   // The script client runs as the caller's user (scriptCall sets c->user).
   const client = rc.engine.client;
   const user = rc.caller.user;
@@ -434,6 +444,15 @@ export function scriptCall(rc: RunCtx, argv: string[]): Reply | string {
   }
   const write = flags.has('write');
   if (rc.readOnly && (write || flags.has('may_replicate'))) return 'Write commands are not allowed from read-only scripts.';
+  // scriptVerifyOOM: refused only before the script's first write, when memory was over the limit at its start.
+  if (!rc.allowOom && rc.server.maxmemory !== 0 && !rc.writeDirty && rc.server.preCommandOom && flags.has('denyoom')) {
+    return `-${OOM_ERR}`;
+  }
+  const cluster = clusterOf(rc.server);
+  if (cluster) {
+    const e = scriptClusterCheck(cluster, rc.caller, client, spec, argv, rc.allowCrossSlot === true);
+    if (e) return e;
+  }
   if (write) rc.writeDirty = true;
   const r = call(rc.server, rc.engine.client, spec, argv, { inExec: false, inScript: true });
   if (r instanceof Promise) {

@@ -9,6 +9,7 @@
  * executor then answers other clients with BUSY) and the run continues on
  * setImmediate. Short scripts finish inside the first resume, synchronously.
  */
+import { noErrorStats } from '../reply.js';
 import type { RedSim } from '../server.js';
 import { Client } from '../client.js';
 import type { Reply } from '../reply.js';
@@ -39,6 +40,8 @@ export const STALL_MIN_MS = 5000;
 export const STALL_KILL_MSG = 'Script killed: it ran past busy-reply-threshold inside a call that cannot be interrupted (sort comparator, gsub callback, metamethod called from C...)';
 
 export interface RunCtx {
+  /** Cluster mode: the script may touch keys of several slots (EVAL without shebang, allow-cross-slot-keys). */
+  allowCrossSlot?: boolean;
   server: RedSim;
   engine: ScriptEngine;
   /** The client that sent EVAL/FCALL. */
@@ -263,6 +266,7 @@ export class ScriptEngine {
     lua.lua_xmove(T, L, 1);
     const top = lua.lua_gettop(L);
     let msg: string | null = null;
+    let noStats = false;
     if (lua.lua_type(L, -1) !== lua.LUA_TTABLE) {
       // the handler wraps other values: {err='ERR ' .. tostring(err)}
       pushToString51(L, -1);
@@ -270,13 +274,19 @@ export class ScriptEngine {
     } else {
       lua.lua_getfield(L, -1, 'err');
       if (lua.lua_isstring(L, -1)) msg = luaToBytes(lua.lua_tolstring(L, -1));
+      lua.lua_pop(L, 1);
+      // Raised from redis.call: the failing command's reply already counted in the error stats.
+      lua.lua_getfield(L, -1, 'ignore_error_stats_update');
+      noStats = lua.lua_toboolean(L, -1);
     }
     lua.lua_settop(L, top - 1);
     // Redis reads the message through the C string API: a NUL ends it.
     // (A table error without 'err' crashes Redis 7.0.15; we answer something sane.)
     let out = msg === null ? 'ERR unknown error' : cstr(msg);
     if (line !== null && source !== null) out += ` script: ${rc.funcname}, on ${source}:${line}.`;
-    return err(out);
+    const r = err(out);
+    if (noStats) noErrorStats.add(r);
+    return r;
   }
 
   private onHook(L: LuaState): void {

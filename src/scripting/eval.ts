@@ -5,6 +5,7 @@
  * and kept in the registry as f_<sha1>, like Redis. SCRIPT FLUSH drops the
  * state and starts a new one.
  */
+import { sdsAlloc } from '../keyspace/memsize.js';
 import type { RedSim } from '../server.js';
 import type { Ctx } from '../context.js';
 import type { Reply } from '../reply.js';
@@ -113,10 +114,14 @@ export class EvalScripts {
     }
     const compat = (script.flags & SCRIPT_FLAG.EVAL_COMPAT_MODE) !== 0;
     const noWrites = !compat && (script.flags & SCRIPT_FLAG.NO_WRITES) !== 0;
+    if (!compat && (script.flags & SCRIPT_FLAG.NO_CLUSTER) !== 0 && this.server.ext.cluster) {
+      return err("ERR Can not run script on cluster, 'no-cluster' flag is set.");
+    }
     if (!compat && !noWrites && ro) return err('ERR Can not execute a script with write flag using *_ro command.');
     const engine = this.engine;
     const rc = newRunCtx(this.server, engine, ctx.client, argv, script.sha, true, ro || noWrites,
       !compat && (script.flags & SCRIPT_FLAG.ALLOW_OOM) !== 0);
+    rc.allowCrossSlot = compat || (script.flags & SCRIPT_FLAG.ALLOW_CROSS_SLOT) !== 0;
     const ref = script.ref;
     return engine.execute(rc, (T) => {
       // KEYS and ARGV are globals: open the locked global table to set them.
@@ -154,6 +159,10 @@ export function evalScriptsOf(server: RedSim): EvalScripts {
     s = new EvalScripts(server);
     perServer.set(server, s);
     server.ext.scriptCount = () => s!.scripts.size;
+    // The executor's OOM check reads a cached script's flags (evalGetCommandFlags).
+    server.ext.scriptFlagsBySha = (sha: string) => s!.scripts.get(sha.toLowerCase())?.flags;
+    // used_memory_scripts_eval: each script's SHA and body as sds strings (lua_scripts_mem).
+    server.ext.scriptBytes = () => { let n = 0; for (const sc of s!.scripts.values()) n += sdsAlloc(40) + sdsAlloc(sc.body.length); return n; };
   }
   return s;
 }

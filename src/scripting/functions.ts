@@ -253,9 +253,13 @@ export class FunctionLibs {
     const numkeys = parseNumkeys(argv, 'ERR Bad number of keys provided');
     if (typeof numkeys !== 'number') return numkeys;
     const noWrites = (fi.flags & SCRIPT_FLAG.NO_WRITES) !== 0;
+    if ((fi.flags & SCRIPT_FLAG.NO_CLUSTER) !== 0 && this.server.ext.cluster) {
+      return err("ERR Can not run script on cluster, 'no-cluster' flag is set.");
+    }
     if (!noWrites && ro) return err('ERR Can not execute a script with write flag using *_ro command.');
     const rc = newRunCtx(this.server, this.engine, ctx.client, argv, fi.name, false, ro || noWrites,
       (fi.flags & SCRIPT_FLAG.ALLOW_OOM) !== 0);
+    rc.allowCrossSlot = (fi.flags & SCRIPT_FLAG.ALLOW_CROSS_SLOT) !== 0;
     const ref = fi.ref;
     return this.engine.execute(rc, (T) => {
       lua.lua_rawgeti(T, lua.LUA_REGISTRYINDEX, ref);
@@ -415,6 +419,8 @@ export function functionsOf(server: RedSim): FunctionLibs {
     f = new FunctionLibs(server);
     perServer.set(server, f);
     server.ext.functionCounts = () => ({ functions: f!.functions.size, libraries: f!.libraries.size });
+    // The executor's OOM check reads a function's flags (fcallGetCommandFlags).
+    server.ext.functionFlags = (name: string) => f!.functions.get(name)?.flags;
   }
   return f;
 }

@@ -153,7 +153,7 @@ class SimFrames {
 
 export interface Mismatch { file: string; line: number; command: string; redis: string; redsim: string }
 
-export type Mode = 'exact' | 'sort' | 'sortpairs' | 'len' | 'near';
+export type Mode = 'exact' | 'sort' | 'sortpairs' | 'len' | 'near' | 'monitor';
 
 export function show(b: Buffer): string { return JSON.stringify(b.toString('latin1')); }
 
@@ -163,8 +163,15 @@ function wireType(r: Reply, resp: 2 | 3): string {
   return r.t;
 }
 
+/** A MONITOR line with its wall-clock time and client port masked (both differ between the servers). */
+function maskMonitor(b: Buffer): Buffer {
+  return Buffer.from(b.toString('latin1').replace(/^\+\d+\.\d{6} \[(\d+) (lua|127\.0\.0\.1:\d+)\]/,
+    (_m, db: string, who: string) => `+<time> [${db} ${who === 'lua' ? 'lua' : '127.0.0.1:<port>'}]`), 'latin1');
+}
+
 export function normalize(r: Reply, mode: Mode, resp: 2 | 3): Buffer {
   if (mode === 'exact') return encodeReply(r, resp);
+  if (mode === 'monitor') return maskMonitor(encodeReply(r, resp));
   const items = r.t === 'array' || r.t === 'set' ? r.v : r.t === 'map' ? r.v.flat() : null;
   if (!items) return encodeReply(r, resp);
   const t = wireType(r, resp);
@@ -288,7 +295,7 @@ export async function runScenario(file: string, redisBin: string, opts: { via?: 
           else { const r = sim.execute(sc, argv); if (!(r instanceof Promise)) frames!.feed(encodeReply(r, sc.resp)); }
           continue;
         }
-        if (d === 'sort' || d === 'sortpairs' || d === 'len') { mode = d; line = rest.trim(); }
+        if (d === 'sort' || d === 'sortpairs' || d === 'len' || d === 'monitor') { mode = d; line = rest.trim(); }
         else if (d === 'near') {
           const nm = /^(\d+)\s+(.*)$/.exec(rest);
           if (!nm) throw new Error(`${file}:${lineNo}: !near needs a tolerance and a command`);

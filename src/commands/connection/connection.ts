@@ -33,6 +33,7 @@ const noEvict = new WeakSet<Client>();
 /** Redis's flag letters, in catClientInfoString's order. */
 function clientFlags(c: Client): string {
   let f = '';
+  if (c.monitor) f += 'O';
   if (c.pubsubMode) f += 'P';
   if (c.multi) f += 'x';
   if (c.blocked) f += 'b';
@@ -98,6 +99,8 @@ registerAll({
     discardTransaction(c);
     ctx.server.unwatchAll(c);
     ctx.server.pubsub.dropClient(c);
+    ctx.server.monitors.delete(c);
+    c.monitor = false;
     c.db = ctx.server.dbs[0];
     c.resp = 2;
     ctx.server.acl.setDefaultAuth(c);

@@ -56,6 +56,8 @@ registerAll({
       setIntsetEntries: cfg.getNumber('set-max-intset-entries'),
       zsetEntries: cfg.getNumber('zset-max-listpack-entries'),
       zsetValue: cfg.getNumber('zset-max-listpack-value'),
+      // 'clients' sanitizes everything a client sends, and RESTORE always comes from one here
+      deep: (cfg.get('sanitize-dump-payload') ?? 'no') !== 'no',
     });
     if (!v) return err('ERR Bad data format');
     let deleted = false;

@@ -121,10 +121,32 @@ export function buildListpack(items: string[]): string {
   return le32(total) + String.fromCharCode(n & 0xff, n >> 8) + body + '\xff';
 }
 
-export function parseListpack(s: string): string[] | null {
+/** lpDecodeBacklen: the entry length stored backwards ending at byte `at`. */
+function lpDecodeBacklen(s: string, at: number, min: number): number {
+  let val = 0, shift = 0;
+  for (let p = at; p >= min; p--) {
+    const b = s.charCodeAt(p);
+    val += (b & 127) * 2 ** shift;
+    if (!(b & 128)) return val;
+    shift += 7;
+    if (shift > 28) return -1;
+  }
+  return -1;
+}
+
+/**
+ * Entries of a listpack, or null when it is malformed. The header checks are
+ * lpValidateIntegrity's shallow ones (size, total bytes, terminator); with
+ * `deep` (sanitize-dump-payload yes) every entry is also checked as
+ * lpValidateNext does (encoding, bounds, the backlen matching the entry) and
+ * the header count must match, so a corrupt payload with a valid CRC gets
+ * "Bad data format" exactly where Redis answers it.
+ */
+export function parseListpack(s: string, deep = false): string[] | null {
   if (s.length < 7 || s.charCodeAt(s.length - 1) !== 0xff) return null;
   const total = (s.charCodeAt(0) | (s.charCodeAt(1) << 8) | (s.charCodeAt(2) << 16) | (s.charCodeAt(3) << 24)) >>> 0;
   if (total !== s.length) return null;
+  const numele = s.charCodeAt(4) | (s.charCodeAt(5) << 8);
   const out: string[] = [];
   let p = 6;
   const intAt = (at: number, n: number) => {
@@ -150,19 +172,28 @@ export function parseListpack(s: string): string[] | null {
       const n = b === 0xf1 ? 2 : b === 0xf2 ? 3 : b === 0xf3 ? 4 : 8;
       out.push(intAt(p + 1, n)); len = 1 + n;
     } else return null;
-    p += len;
-    p += lpBacklen(len).length;
-    if (p > s.length - 1) return null;
+    const bl = lpBacklen(len).length;
+    if (p + len + bl > s.length - 1) return null;
+    if (deep && lpDecodeBacklen(s, p + len + bl - 1, p + len) !== len) return null;
+    p += len + bl;
   }
+  if (deep && numele !== 65535 && numele !== out.length) return null;
   return out;
 }
 
 /** Entries of a ziplist (pre-7.0 small-collection blob), or null when malformed. */
 export function parseZiplist(s: string): string[] | null {
   if (s.length < 11 || s.charCodeAt(s.length - 1) !== 0xff) return null;
-  const total = (s.charCodeAt(0) | (s.charCodeAt(1) << 8) | (s.charCodeAt(2) << 16) | (s.charCodeAt(3) << 24)) >>> 0;
+  const u32 = (at: number) => (s.charCodeAt(at) | (s.charCodeAt(at + 1) << 8) | (s.charCodeAt(at + 2) << 16) | (s.charCodeAt(at + 3) << 24)) >>> 0;
+  const total = u32(0);
   if (total !== s.length) return null;
   const end = s.length - 1;
+  // ziplistValidateIntegrity (RESTORE always runs it deep): tail offset, prevlens, count
+  const tail = u32(4);
+  if (tail > end) return null;
+  const headerCount = s.charCodeAt(8) | (s.charCodeAt(9) << 8);
+  let prevRaw = 0;
+  let last = -1;
   const int = (at: number, n: number): string => {
     let u = 0n;
     for (let i = n - 1; i >= 0; i--) u = (u << 8n) | BigInt(s.charCodeAt(at + i));
@@ -172,17 +203,24 @@ export function parseZiplist(s: string): string[] | null {
   const out: string[] = [];
   let p = 10;
   while (p < end) {
+    const start = p;
     const prev = s.charCodeAt(p);
-    if (prev === 0xff) return null;
+    let prevLen = prev;
+    if (prev === 0xfe) {
+      if (p + 5 > end) return null;
+      prevLen = u32(p + 1);
+    }
+    if (prevLen !== prevRaw) return null;
     p += prev === 0xfe ? 5 : 1;
     if (p >= end) return null;
     const e = s.charCodeAt(p);
     let len = -1, hdr = 1;
     switch (e >> 6) {
       case 0: len = e & 0x3f; break;
-      case 1: len = ((e & 0x3f) << 8) | s.charCodeAt(p + 1); hdr = 2; break;
+      case 1: if (p + 2 > end) return null; len = ((e & 0x3f) << 8) | s.charCodeAt(p + 1); hdr = 2; break;
       case 2:
-        if (e !== 0x80) return null;
+        // ZIP_STR_32B: the low 6 bits of the encoding byte are ignored
+        if (p + 5 > end) return null;
         len = ((s.charCodeAt(p + 1) << 24) >>> 0) + (s.charCodeAt(p + 2) << 16) + (s.charCodeAt(p + 3) << 8) + s.charCodeAt(p + 4);
         hdr = 5;
         break;
@@ -191,14 +229,21 @@ export function parseZiplist(s: string): string[] | null {
         if (n) { if (p + 1 + n > end) return null; out.push(int(p + 1, n)); p += 1 + n; }
         else if (e >= 0xf1 && e <= 0xfd) { out.push(String((e & 0x0f) - 1)); p += 1; }
         else return null;
+        prevRaw = p - start;
+        last = start;
         continue;
       }
     }
     if (p + hdr + len > end) return null;
     out.push(s.substr(p + hdr, len));
     p += hdr + len;
+    prevRaw = p - start;
+    last = start;
   }
-  return p === end ? out : null;
+  if (p !== end) return null;
+  if (last >= 0 && last !== tail) return null;
+  if (headerCount !== 65535 && headerCount !== out.length) return null;
+  return out;
 }
 
 /** An intset blob; `w` is the entry width, which never narrows after removals (intsetWidth). */
@@ -207,17 +252,21 @@ function buildIntset(members: bigint[], w: number): string {
   return le32(w) + le32(sorted.length) + sorted.map((v) => lpIntBytes(v, w)).join('');
 }
 
-function parseIntset(s: string): { members: string[]; width: 2 | 4 | 8 } | null {
+/** intsetValidateIntegrity: width, size, not empty; `deep` also wants strictly ascending members. */
+function parseIntset(s: string, deep: boolean): { members: string[]; width: 2 | 4 | 8 } | null {
   if (s.length < 8) return null;
   const w = s.charCodeAt(0);
   if (s.charCodeAt(1) | s.charCodeAt(2) | s.charCodeAt(3)) return null;
   const n = (s.charCodeAt(4) | (s.charCodeAt(5) << 8) | (s.charCodeAt(6) << 16) | (s.charCodeAt(7) << 24)) >>> 0;
-  if ((w !== 2 && w !== 4 && w !== 8) || s.length !== 8 + n * w) return null;
+  if ((w !== 2 && w !== 4 && w !== 8) || s.length !== 8 + n * w || n === 0) return null;
   const out: string[] = [];
+  let prev = 0n;
   for (let i = 0; i < n; i++) {
     let u = 0n;
     for (let k = w - 1; k >= 0; k--) u = (u << 8n) | BigInt(s.charCodeAt(8 + i * w + k));
     if (u >= 1n << BigInt(w * 8 - 1)) u -= 1n << BigInt(w * 8);
+    if (deep && i > 0 && u <= prev) return null;
+    prev = u;
     out.push(u.toString());
   }
   return { members: out, width: w as 2 | 4 | 8 };
@@ -351,7 +400,10 @@ class Reader {
     if (l.enc === 3) {
       const clen = this.plainLen();
       const len = this.plainLen();
-      const d = lzfDecompress(bytesOf(this.take(clen)), len);
+      const packed = this.take(clen);
+      // lzf_decompress returns 0 on any error, which is what a 0-length string expects: ""
+      if (len === 0) return '';
+      const d = lzfDecompress(bytesOf(packed), len);
       if (!d) throw new Error('lzf');
       return strOf(d);
     }
@@ -362,6 +414,8 @@ class Reader {
 export interface LoadLimits {
   hashEntries: number; hashValue: number; setIntsetEntries: number;
   zsetEntries: number; zsetValue: number;
+  /** sanitize-dump-payload yes: validate listpack and intset blobs entry by entry, as Redis's deep check. */
+  deep?: boolean;
 }
 
 /** Member/value pairs with no repeated member; null otherwise. */
@@ -408,7 +462,7 @@ function readTextDouble(r: Reader): number {
   return t.value;
 }
 
-function loadList(r: Reader, t: number): RValue | null {
+function loadList(r: Reader, t: number, lim: LoadLimits): RValue | null {
   const items: string[] = [];
   if (t === T_LIST) {
     const n = r.plainLen();
@@ -425,7 +479,7 @@ function loadList(r: Reader, t: number): RValue | null {
       const blob = r.string();
       if (blob.length === 0) return null;
       if (container === 1) { items.push(blob); continue; }
-      const lp = t === T_LIST_QUICKLIST_2 ? parseListpack(blob) : parseZiplist(blob);
+      const lp = t === T_LIST_QUICKLIST_2 ? parseListpack(blob, lim.deep ?? false) : parseZiplist(blob);
       if (!lp) return null;
       for (const e of lp) items.push(e);
     }
@@ -436,7 +490,7 @@ function loadList(r: Reader, t: number): RValue | null {
 function loadSet(r: Reader, t: number, lim: LoadLimits): RValue | null {
   const maxIntset = Math.min(lim.setIntsetEntries, 2 ** 30);
   if (t === T_SET_INTSET) {
-    const blob = parseIntset(r.string());
+    const blob = parseIntset(r.string(), lim.deep ?? false);
     if (!blob || blob.members.length === 0) return null;
     const members = blob.members;
     const sorted = members.map((m) => BigInt(m)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
@@ -498,13 +552,13 @@ export function loadObject(body: string, lim: LoadLimits): RValue | null {
     const t = r.byte();
     switch (t) {
       case T_STRING: return { type: 'string', v: r.string(), lru: 0 };
-      case T_LIST: case T_LIST_ZIPLIST: case T_LIST_QUICKLIST: case T_LIST_QUICKLIST_2: return loadList(r, t);
+      case T_LIST: case T_LIST_ZIPLIST: case T_LIST_QUICKLIST: case T_LIST_QUICKLIST_2: return loadList(r, t, lim);
       case T_SET: case T_SET_INTSET: return loadSet(r, t, lim);
       case T_HASH: return loadHash(r, lim);
-      case T_HASH_LISTPACK: return hashFromBlob(parseListpack(r.string()), lim);
+      case T_HASH_LISTPACK: return hashFromBlob(parseListpack(r.string(), lim.deep ?? false), lim);
       case T_HASH_ZIPLIST: return hashFromBlob(parseZiplist(r.string()), lim);
       case T_ZSET: case T_ZSET_2: return loadZSet(r, t, lim);
-      case T_ZSET_LISTPACK: return zsetFromBlob(parseListpack(r.string()), lim);
+      case T_ZSET_LISTPACK: return zsetFromBlob(parseListpack(r.string(), lim.deep ?? false), lim);
       case T_ZSET_ZIPLIST: return zsetFromBlob(parseZiplist(r.string()), lim);
       case T_STREAM_LISTPACKS: case T_STREAM_LISTPACKS_2: return loadStream(r, t === T_STREAM_LISTPACKS_2);
       default: return null;

@@ -17,6 +17,7 @@ import { areasByShape, distanceIfWithin, type SearchArea, type Shape } from './a
 import { isReply, parseBox, parseDistance, parseLongLat } from './args.js';
 import { coordReply, distanceReply } from './format.js';
 import { pqsort } from './pqsort.js';
+import { notify, NOTIFY } from '../../pubsub/notify.js';
 
 const RADIUS_COORDS = 1, RADIUS_MEMBER = 2, RADIUS_NOSTORE = 4, GEOSEARCH = 8, GEOSEARCHSTORE = 16;
 
@@ -174,7 +175,7 @@ function georadiusGeneric(ctx: Ctx, argv: string[], srcKeyIndex: number, flags: 
 
   if (!zobj) {
     if (storekey === null) return EMPTY_ARRAY;
-    ctx.db.delete(storekey);
+    if (ctx.db.delete(storekey)) notify(ctx, NOTIFY.GENERIC, 'del', storekey);
     return ZERO;
   }
 
@@ -212,7 +213,7 @@ function georadiusGeneric(ctx: Ctx, argv: string[], srcKeyIndex: number, flags: 
   }
 
   if (returned === 0) {
-    ctx.db.delete(storekey);
+    if (ctx.db.delete(storekey)) notify(ctx, NOTIFY.GENERIC, 'del', storekey);
     return ZERO;
   }
   // Built as a skiplist, then converted like zsetConvertToListpackIfNeeded does.
@@ -226,6 +227,7 @@ function georadiusGeneric(ctx: Ctx, argv: string[], srcKeyIndex: number, flags: 
   }
   convertToListpackIfNeeded(dst, lim, maxLen);
   ctx.db.set(storekey, dst);
+  notify(ctx, NOTIFY.ZSET, flags & GEOSEARCH ? 'geosearchstore' : 'georadiusstore', storekey);
   return int(returned);
 }
 

@@ -117,8 +117,11 @@ registerAll({
   'config|resetstat'(ctx) {
     const s = ctx.server.stats;
     s.keyspaceHits = s.keyspaceMisses = s.expiredKeys = s.commandsProcessed = s.rejectedCalls = s.failedCalls = 0;
-    s.connectionsReceived = 0;
+    s.connectionsReceived = s.evictedKeys = s.errorReplies = 0;
+    s.netInputBytes = s.netOutputBytes = s.readsProcessed = s.writesProcessed = 0;
+    s.errorCodes.clear();
     s.calls.clear();
+    (ctx.server.ext as { memPeak?: number }).memPeak = ctx.server.usedMemory();
     return OK;
   },
   info(ctx, argv) { return verbatim(infoText(ctx.server, argv.slice(1).map((a) => a.toLowerCase()))); },

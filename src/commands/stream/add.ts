@@ -6,6 +6,7 @@ import { registerAll } from '../registry.js';
 import type { Ctx } from '../../context.js';
 import { err, E, int, NIL, type Reply, ZERO } from '../../reply.js';
 import { makeId, idMs, idSeq, ID_MAX, U64, type StreamID, type TrimArgs } from '../../types/stream.js';
+import { notify, NOTIFY } from '../../pubsub/notify.js';
 import { idOrErr, idReply, INVALID_ID, isReply, newStreamValue, parseLL, parseStreamId, streamOrErr } from './common.js';
 
 interface AddTrimArgs extends TrimArgs {
@@ -132,7 +133,8 @@ function xadd(ctx: Ctx, argv: string[]): Reply {
   }
   const reply = idReply(id);
   ctx.db.touch(key);
-  if (a.strategy !== 'none') s.trim(a);
+  notify(ctx, NOTIFY.STREAM, 'xadd', key);
+  if (a.strategy !== 'none' && s.trim(a)) notify(ctx, NOTIFY.STREAM, 'xtrim', key);
   ctx.server.blocking.signalReady(ctx.db, key);
   return reply;
 }
@@ -144,7 +146,10 @@ function xtrim(ctx: Ctx, argv: string[]): Reply {
   if (isReply(o)) return o;
   if (!o) return ZERO;
   const deleted = o.v.trim(p.a);
-  if (deleted) ctx.db.touch(argv[1]);
+  if (deleted) {
+    notify(ctx, NOTIFY.STREAM, 'xtrim', argv[1]);
+    ctx.db.touch(argv[1]);
+  }
   return int(deleted);
 }
 
@@ -172,6 +177,7 @@ function xdel(ctx: Ctx, argv: string[]): Reply {
     if (s.length === 0) s.firstId = 0n;
     else if (firstEntry) s.firstId = s.edgeId(true, true);
     ctx.db.touch(argv[1]);
+    notify(ctx, NOTIFY.STREAM, 'xdel', argv[1]);
   }
   return int(deleted);
 }

@@ -8,18 +8,20 @@ import { array, NILARRAY, type Reply } from '../../reply.js';
 import type { Stream, StreamConsumer, StreamGroup, StreamID, StreamNack } from '../../types/stream.js';
 import { StreamConsumer as Consumer } from '../../types/stream.js';
 import { entryReply, idReply } from './common.js';
+import { notify, NOTIFY } from '../../pubsub/notify.js';
 
 export const mstime = (ctx: Ctx): number => Math.floor(ctx.server.clock.now());
 
-/** streamLookupConsumer (refreshing seen-time) or streamCreateConsumer. */
-export function lookupOrCreateConsumer(ctx: Ctx, g: StreamGroup, name: string, refresh = true): { c: StreamConsumer; created: boolean } {
+/** streamLookupConsumer (refreshing seen-time) or streamCreateConsumer (with its keyspace event). */
+export function lookupOrCreateConsumer(ctx: Ctx, g: StreamGroup, name: string, key: string): { c: StreamConsumer; created: boolean } {
   let c = g.consumers.get(name);
   if (c) {
-    if (refresh) c.seenTime = mstime(ctx);
+    c.seenTime = mstime(ctx);
     return { c, created: false };
   }
   c = new Consumer(name, mstime(ctx));
   g.consumers.set(name, c);
+  notify(ctx, NOTIFY.STREAM, 'xgroup-createconsumer', key);
   return { c, created: true };
 }
 

@@ -5,6 +5,7 @@ import { E, err, int, OK, ONE, ZERO, type Reply } from '../../reply.js';
 import { INVALID_ENTRIES_READ, type Stream, type StreamGroup, type StreamID } from '../../types/stream.js';
 import { fmt, idOrErr, isReply, newStreamValue, parseLL, subcommandSyntaxError } from './common.js';
 import { lookupOrCreateConsumer } from './deliver.js';
+import { notify, NOTIFY } from '../../pubsub/notify.js';
 
 interface GroupCtx { s: Stream | undefined; cg: StreamGroup | undefined; mkstream: boolean; entriesRead: bigint }
 
@@ -58,6 +59,7 @@ registerAll({
       s = v.v;
     }
     if (!s.createGroup(argv[3], id, p.entriesRead)) return err('BUSYGROUP Consumer Group name already exists');
+    notify(ctx, NOTIFY.STREAM, 'xgroup-create', argv[2]);
     return OK;
   },
 
@@ -74,6 +76,7 @@ registerAll({
     }
     p.cg!.lastId = id;
     p.cg!.entriesRead = p.entriesRead;
+    notify(ctx, NOTIFY.STREAM, 'xgroup-setid', argv[2]);
     return OK;
   },
 
@@ -82,6 +85,7 @@ registerAll({
     if (isReply(p)) return p;
     if (!p.cg) return ZERO;
     p.s!.groups!.delete(argv[3]);
+    notify(ctx, NOTIFY.STREAM, 'xgroup-destroy', argv[2]);
     // Blocked XREADGROUP clients of this group get NOGROUP.
     ctx.server.blocking.signalReady(ctx.db, argv[2]);
     return ONE;
@@ -91,7 +95,7 @@ registerAll({
     const p = prepare(ctx, argv, 'createconsumer');
     if (isReply(p)) return p;
     if (p.cg!.consumers.has(argv[4])) return ZERO;
-    lookupOrCreateConsumer(ctx, p.cg!, argv[4]);
+    lookupOrCreateConsumer(ctx, p.cg!, argv[4], argv[2]);
     return ONE;
   },
 
@@ -102,6 +106,7 @@ registerAll({
     if (!c) return ZERO;
     const pending = c.pel.size;
     p.cg!.deleteConsumer(c);
+    notify(ctx, NOTIFY.STREAM, 'xgroup-delconsumer', argv[2]);
     return int(pending);
   },
 
@@ -141,6 +146,7 @@ registerAll({
     s.lastId = id;
     if (entriesAdded !== -1n) s.entriesAdded = entriesAdded;
     if (maxXdel !== 0n) s.maxDeletedId = maxXdel;
+    notify(ctx, NOTIFY.STREAM, 'xsetid', argv[1]);
     return OK;
   },
 });

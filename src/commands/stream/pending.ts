@@ -177,7 +177,7 @@ function xclaim(ctx: Ctx, argv: string[]): Reply {
     }
     if (!nack) continue;
     if (nack.consumer && minidle && BigInt(now - nack.deliveryTime) < minidle) continue;
-    if (!consumer) consumer = lookupOrCreateConsumer(ctx, g, argv[3]).c;
+    if (!consumer) consumer = lookupOrCreateConsumer(ctx, g, argv[3], argv[1]).c;
     if (nack.consumer !== consumer && nack.consumer) nack.consumer.pel.delete(id);
     nack.deliveryTime = dt;
     if (retrycount >= 0n) nack.deliveryCount = retrycount;
@@ -241,7 +241,7 @@ function xautoclaim(ctx: Ctx, argv: string[]): Reply {
     }
     i++;
     if (minidle && BigInt(now - nack.deliveryTime) < minidle) continue;
-    if (!consumer) consumer = lookupOrCreateConsumer(ctx, g, argv[3]).c;
+    if (!consumer) consumer = lookupOrCreateConsumer(ctx, g, argv[3], argv[1]).c;
     if (nack.consumer !== consumer) nack.consumer?.pel.delete(id);
     nack.deliveryTime = now;
     if (!justid) nack.deliveryCount++;

@@ -114,7 +114,7 @@ function xread(ctx: Ctx, argv: string[]): Reply | Promise<Reply> {
     const start = gt === ID_MAX ? 0n : gt + 1n;
     if (groupName !== null) {
       const g = groups[n];
-      const { c } = lookupOrCreateConsumer(ctx, g, consumerName);
+      const { c } = lookupOrCreateConsumer(ctx, g, consumerName, keys[n]);
       const entries = history ? historyReply(ctx, s, start, count, c) : rangeReply(ctx, s, start, ID_MAX, count, false, g, c, noack);
       served.push([keys[n], entries]);
     } else served.push([keys[n], rangeReply(ctx, s, start, ID_MAX, count, false)]);
@@ -144,7 +144,7 @@ function xread(ctx: Ctx, argv: string[]): Reply | Promise<Reply> {
       const start = gt + 1n;
       let entries: Reply[];
       if (g) {
-        const { c } = lookupOrCreateConsumer(ctx, g, consumerName);
+        const { c } = lookupOrCreateConsumer(ctx, g, consumerName, key);
         entries = rangeReply(ctx, s, start, ID_MAX, readCount, false, g, c, noack);
       } else entries = rangeReply(ctx, s, start, ID_MAX, readCount, false);
       return keyedReply(ctx, [[key, entries]]);

@@ -117,7 +117,9 @@ describe('legacy encodings', () => {
     let prev = 0;
     for (const e of entries) { body += String.fromCharCode(prev) + e; prev = e.length + 1; }
     const total = 10 + body.length + 1;
-    const zl = le(BigInt(total), 4) + le(0n, 4) + le(BigInt(entries.length), 2) + body + '\xff';
+    // zltail: the offset of the last entry (ziplistValidateIntegrity checks it)
+    const tail = 10 + body.length - (entries[entries.length - 1].length + 1);
+    const zl = le(BigInt(total), 4) + le(BigInt(tail), 4) + le(BigInt(entries.length), 2) + body + '\xff';
     expect(parseZiplist(zl)).toEqual(['ab', '-5', '7', '300', '-100000', '2147483647', '-9223372036854775808']);
     expect(parseZiplist(zl.slice(0, -2) + '\xff')).toBeNull();
   });
