@@ -140,6 +140,8 @@ export class Config {
       if (this.aliases.has(k)) continue;
       this.values.set(k, v);
     }
+    // Redis's `dir` is the working directory it was started in (the captured default is the generator's).
+    this.values.set('dir', process.cwd());
     for (const [k, v] of Object.entries(overrides)) {
       const name = this.canonical(k);
       if (!name) throw new Error(`unknown config parameter ${k}`);

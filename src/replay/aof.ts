@@ -24,42 +24,56 @@ export interface AofRead {
 
 /** Parse AOF bytes. Throws TraceError (numbered by command) on a malformed file. */
 export function readAof(buf: Buffer, into: TraceEntry[] = []): AofRead {
+  // One latin1 string for the whole file: arguments are then cheap slices of it
+  // instead of one Buffer decode each (loading speed, issue 15).
+  const str = buf.toString('latin1');
+  const size = str.length;
   let pos = 0;
   let n = 0;
   let timeUs: number | undefined;
-  const lineAt = (p: number): { text: string; next: number } | null => {
-    const nl = buf.indexOf(0x0a, p);
-    if (nl < 0) return null;
-    const end = nl > p && buf[nl - 1] === 0x0d ? nl - 1 : nl;
-    return { text: buf.toString('latin1', p, end), next: nl + 1 };
+  /** End of the line starting at p (before CR LF / LF), and the next line's start; -1 when unterminated. */
+  let lineEnd = 0;
+  const lineNext = (p: number): number => {
+    const nl = str.indexOf('\n', p);
+    if (nl < 0) return -1;
+    lineEnd = nl > p && str.charCodeAt(nl - 1) === 0x0d ? nl - 1 : nl;
+    return nl + 1;
   };
-  const count = (text: string, prefix: string, what: string): number => {
-    if (text[0] !== prefix || !/^[0-9]+$/.test(text.slice(1))) throw new TraceError(n, `bad ${what} '${text}'`);
-    return Number(text.slice(1));
+  /** `<prefix><digits>` between p and lineEnd, as a number (Redis's checks and messages). */
+  const count = (p: number, prefix: number, what: string): number => {
+    let v = 0;
+    let ok = lineEnd - p >= 2 && str.charCodeAt(p) === prefix;
+    for (let i = p + 1; ok && i < lineEnd; i++) {
+      const c = str.charCodeAt(i);
+      if (c < 48 || c > 57) ok = false;
+      else v = v * 10 + (c - 48);
+    }
+    if (!ok) throw new TraceError(n, `bad ${what} '${str.slice(p, lineEnd)}'`);
+    return lineEnd - p > 16 ? Number(str.slice(p + 1, lineEnd)) : v;
   };
-  while (pos < buf.length) {
-    const head = lineAt(pos);
-    if (head === null) return { entries: into, truncated: true };
-    if (head.text.startsWith('#')) {
+  while (pos < size) {
+    const next = lineNext(pos);
+    if (next < 0) return { entries: into, truncated: true };
+    if (str.charCodeAt(pos) === 0x23) { // '#'
       // Annotation. #TS: is seconds; other annotations are ignored, as Redis does.
-      const ts = /^#TS:([0-9]+)$/.exec(head.text);
+      const ts = /^#TS:([0-9]+)$/.exec(str.slice(pos, lineEnd));
       if (ts) timeUs = Number(ts[1]) * 1_000_000;
-      pos = head.next;
+      pos = next;
       continue;
     }
     n++;
-    const argc = count(head.text, '*', 'multibulk count');
-    if (argc < 1) throw new TraceError(n, `bad multibulk count '${head.text}'`);
-    pos = head.next;
+    const argc = count(pos, 0x2a, 'multibulk count');
+    if (argc < 1) throw new TraceError(n, `bad multibulk count '${str.slice(pos, lineEnd)}'`);
+    pos = next;
     const argv: string[] = [];
     for (let i = 0; i < argc; i++) {
-      const h = lineAt(pos);
-      if (h === null) return { entries: into, truncated: true };
-      const len = count(h.text, '$', 'bulk length');
-      if (h.next + len + 2 > buf.length) return { entries: into, truncated: true };
-      argv.push(buf.toString('latin1', h.next, h.next + len));
-      if (buf[h.next + len] !== 0x0d || buf[h.next + len + 1] !== 0x0a) throw new TraceError(n, 'bulk not followed by CRLF');
-      pos = h.next + len + 2;
+      const hn = lineNext(pos);
+      if (hn < 0) return { entries: into, truncated: true };
+      const len = count(pos, 0x24, 'bulk length');
+      if (hn + len + 2 > size) return { entries: into, truncated: true };
+      argv.push(str.slice(hn, hn + len));
+      if (str.charCodeAt(hn + len) !== 0x0d || str.charCodeAt(hn + len + 1) !== 0x0a) throw new TraceError(n, 'bulk not followed by CRLF');
+      pos = hn + len + 2;
     }
     const e: TraceEntry = { line: n, client: AOF_CLIENT, argv };
     if (timeUs !== undefined) e.timeUs = timeUs;

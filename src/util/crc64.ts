@@ -17,13 +17,25 @@ const CRC_HI = new Uint32Array(256);
 
 /** crc64(0, bytes) as Redis computes it; returned as 8 little-endian bytes (latin1). */
 export function crc64(s: string): string {
-  let lo = 0, hi = 0;
-  for (let i = 0; i < s.length; i++) {
-    const t = (lo ^ s.charCodeAt(i)) & 0xff;
-    lo = (((lo >>> 8) | ((hi & 0xff) << 24)) ^ CRC_LO[t]) >>> 0;
-    hi = ((hi >>> 8) ^ CRC_HI[t]) >>> 0;
+  return new Crc64().update(s).digest();
+}
+
+/** Incremental crc64, for data written in pieces (an RDB file). */
+export class Crc64 {
+  private lo = 0;
+  private hi = 0;
+  update(s: string): this {
+    let lo = this.lo, hi = this.hi;
+    for (let i = 0; i < s.length; i++) {
+      const t = (lo ^ s.charCodeAt(i)) & 0xff;
+      lo = (((lo >>> 8) | ((hi & 0xff) << 24)) ^ CRC_LO[t]) >>> 0;
+      hi = ((hi >>> 8) ^ CRC_HI[t]) >>> 0;
+    }
+    this.lo = lo; this.hi = hi;
+    return this;
   }
-  return le32(lo) + le32(hi);
+  /** The checksum so far as 8 little-endian bytes (latin1). */
+  digest(): string { return le32(this.lo) + le32(this.hi); }
 }
 
 /** A 32-bit value as 4 little-endian bytes (latin1). */

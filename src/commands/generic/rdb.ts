@@ -543,13 +543,31 @@ function loadZSet(r: Reader, t: number, lim: LoadLimits): RValue | null {
 /**
  * Parse a DUMP payload (footer included, as Redis reads it) into a value with the
  * encoding Redis would give it under the current limits; null when malformed,
- * empty, or of a type redsim does not hold (streams, modules, zipmaps).
+ * empty, or of a type redsim does not hold (modules, zipmaps).
  */
 export function loadObject(body: string, lim: LoadLimits): RValue | null {
-  const r = new Reader(body);
+  return readObject(new Reader(body), lim);
+}
+
+/** A reader over a whole RDB file (src/persistence/rdb-file.ts reads opcodes and keys with it). */
+export function rdbReader(s: string, pos = 0): Reader {
+  const r = new Reader(s);
+  r.p = pos;
+  return r;
+}
+export type { Reader as RdbReader };
+
+/** The object at the reader's position (type byte first); null when malformed. */
+export function readObject(r: Reader, lim: LoadLimits): RValue | null {
+  let t: number;
+  try { t = r.byte(); } catch { return null; }
+  return readObjectOfType(r, t, lim);
+}
+
+/** The object of type `t` at the reader's position (in an RDB file the key sits between type and object). */
+export function readObjectOfType(r: Reader, t: number, lim: LoadLimits): RValue | null {
   try {
     // Redis reads from the whole payload and ignores whatever follows the object.
-    const t = r.byte();
     switch (t) {
       case T_STRING: return { type: 'string', v: r.string(), lru: 0 };
       case T_LIST: case T_LIST_ZIPLIST: case T_LIST_QUICKLIST: case T_LIST_QUICKLIST_2: return loadList(r, t, lim);

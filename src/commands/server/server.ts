@@ -130,7 +130,6 @@ registerAll({
     const sec = Math.floor(us / 1e6);
     return bulks([String(sec), String(Math.floor(us - sec * 1e6))]);
   },
-  lastsave(ctx) { return int(Math.floor(ctx.server.startTime / 1000)); },
   command(_ctx, argv) {
     if (argv.length > 1) return err(`ERR unknown subcommand '${argv[1]}'. Try COMMAND HELP.`);
     return array([...COMMANDS.values()].map((s) => s.info));
