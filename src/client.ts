@@ -54,6 +54,10 @@ export class Client {
   pubsubMode = false;
   /** Pushes to write after the reply of the command running now (see RedSim.execute). */
   afterReply: import('./reply.js').Reply[] | null = null;
+  /** CLIENT REPLY OFF / SKIP (this command) / SKIP (set by CLIENT REPLY SKIP, for the next one). */
+  replyOff = false;
+  replySkip = false;
+  replySkipNext = false;
   /** In MONITOR mode (server.monitors holds it). */
   monitor = false;
 

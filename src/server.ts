@@ -18,6 +18,7 @@ import { splitArgBytes } from './cli/split.js';
 import { takeSnapshot, restoreSnapshot, type Snapshot } from './testing/snapshot.js';
 import { keysOf, dumpKeyspace, type KeyInfo } from './testing/inspect.js';
 import { PubSub } from './pubsub/pubsub.js';
+import { applyReplyMode } from './commands/pubsub/client-reply.js';
 import { notifyKeyspaceEvent, keyspaceEventsStringToFlags, keyspaceEventsFlagsToString, NOTIFY } from './pubsub/notify.js';
 import { Evictor, type Policy } from './keyspace/evict.js';
 import { SlowLog } from './introspection/slowlog.js';
@@ -372,13 +373,22 @@ export class RedSim {
     if (this.isShutdown) throw new ServerClosedError();
     const prev = this.currentClient;
     this.currentClient = client;
+    // CLIENT REPLY SKIP silences the command after it (resetClient's flag shuffle).
+    const skipping = client.replySkip;
+    client.replySkip = false;
     let r: Reply | Promise<Reply>;
     try { r = execute(this, client, argv); } finally { this.currentClient = prev; }
+    if (client.replySkipNext) { client.replySkip = true; client.replySkipNext = false; }
     const tail = client.afterReply;
-    if (tail === null) return r;
-    client.afterReply = null;
-    if (r instanceof Promise) { for (const f of tail) client.deliver?.(f); return r; }
-    return { t: 'seq', v: [r, ...tail], pushTail: true };
+    if (tail !== null) {
+      client.afterReply = null;
+      if (r instanceof Promise) for (const f of tail) client.deliver?.(f);
+      else r = { t: 'seq', v: [r, ...tail], pushTail: true };
+    }
+    if (client.replyOff || skipping) {
+      return r instanceof Promise ? r.then((x) => applyReplyMode(client, x, skipping)) : applyReplyMode(client, r, skipping);
+    }
+    return r;
   }
 
   /** The client whose command is running (Redis's server.current_client). */

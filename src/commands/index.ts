@@ -20,5 +20,6 @@ import './scripting/scripting.js';
 import './scripting/functions.js';
 import './pubsub/pubsub.js';
 import './pubsub/monitor.js';
+import './pubsub/client-reply.js';
 import './unsupported.js';
 import './help.js';

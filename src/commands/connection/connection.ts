@@ -101,6 +101,8 @@ registerAll({
     ctx.server.pubsub.dropClient(c);
     ctx.server.monitors.delete(c);
     c.monitor = false;
+    c.replyOff = false;
+    c.replySkipNext = false;
     c.db = ctx.server.dbs[0];
     c.resp = 2;
     ctx.server.acl.setDefaultAuth(c);
