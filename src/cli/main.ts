@@ -78,9 +78,11 @@ export function buildProgram(): Command {
     .option('--bind <address>', 'interface to listen on', '127.0.0.1')
     .option('--seed <n>', 'seed for the random source', intArg('seed', -(2 ** 53), 2 ** 53))
     .option('--config <name=value>', 'configuration override (repeatable)', collectConfig, {})
+    .option('--user <rules>', 'an ACL user as a config file "user" line declares it, e.g. "alice on >pw ~* +@all" (repeatable)',
+      (v: string, prev: string[]) => [...prev, v], [] as string[])
     .option('--cluster <masters>', 'a simulated Redis Cluster of N masters on consecutive ports from --port', intArg('cluster', 1, 1000))
-    .action(async (o: { port: number; bind: string; seed?: number; config: Record<string, string>; cluster?: number }) => {
-      const simOpts: RedSimOptions = { config: o.config };
+    .action(async (o: { port: number; bind: string; seed?: number; config: Record<string, string>; cluster?: number; user: string[] }) => {
+      const simOpts: RedSimOptions = { config: o.config, users: o.user };
       if (o.seed !== undefined) simOpts.seed = o.seed;
       if (o.cluster !== undefined) {
         await serveCluster(o.cluster, o.port, o.bind, simOpts);
