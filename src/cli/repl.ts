@@ -15,6 +15,7 @@ import type { Reply } from '../reply.js';
 import { renderReply, renderReplyRaw, reprBytes } from '../resp/render.js';
 import { isRawOutput } from './run.js';
 import { splitArgBytes } from './split.js';
+import { scriptingOf } from '../scripting/engine.js';
 
 export interface ReplOptions {
   resp?: 2 | 3;
@@ -91,6 +92,9 @@ export class ReplSession {
   }
 
   close(): void {
+    // Leaving is SHUTDOWN NOSAVE to a script still running: stop it even if it wrote.
+    const running = scriptingOf(this.sim).current;
+    if (running) running.killed = true;
     this.sim.stop();
   }
 

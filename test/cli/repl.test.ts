@@ -192,6 +192,15 @@ describe.skipIf(!built)('redsim repl (dist build), piped stdin', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toBe('OK\n(blocked)\nvirtual time 1700000001001 ms (2023-11-14T22:13:21.001Z)\nB: (nil)\n"v"\nOK\n"\\xff"\n');
   });
+
+  test('end of input while a script runs (even one that wrote) ends the REPL', () => {
+    const r = spawnSync(process.execPath, [BIN, 'repl', '--config', 'busy-reply-threshold=50'], {
+      input: 'EVAL "redis.call(\'set\',\'a\',1) while true do end" 0\n@B PING\n', encoding: 'latin1', timeout: 20_000,
+    });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe('(script still running after busy-reply-threshold: other clients get BUSY; @NAME SCRIPT KILL stops it)\n' +
+      '(error) BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.\n');
+  });
 });
 
 describe.skipIf(!built)('redsim check-script (dist build)', () => {
