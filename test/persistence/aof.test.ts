@@ -57,7 +57,7 @@ async function canonical(call: Call): Promise<Record<string, unknown>> {
   return out;
 }
 
-function startReal(dir: string, extra: string[] = []): Promise<{ client: { call: Call; quit: () => Promise<unknown> }; proc: ChildProcess }> {
+function startReal(dir: string, extra: string[] = []): Promise<{ client: { call: Call; quit: () => Promise<unknown>; disconnect: () => void }; proc: ChildProcess }> {
   const sock = path.join(dir, 'redis.sock');
   const proc = spawn(bin!, ['--port', '0', '--unixsocket', sock, '--dir', dir, '--save', '', '--appendonly', 'yes',
     '--enable-debug-command', 'yes', '--daemonize', 'no', '--logfile', path.join(dir, 'log.txt'), ...extra], { stdio: 'ignore' });
