@@ -373,11 +373,12 @@ export class RedSim {
     if (this.isShutdown) throw new ServerClosedError();
     const prev = this.currentClient;
     this.currentClient = client;
-    // CLIENT REPLY SKIP silences the command after it (resetClient's flag shuffle).
-    const skipping = client.replySkip;
-    client.replySkip = false;
     let r: Reply | Promise<Reply>;
     try { r = execute(this, client, argv); } finally { this.currentClient = prev; }
+    // CLIENT REPLY SKIP silences the command after it (resetClient's flag shuffle);
+    // read after the command: CLIENT REPLY ON clears it and is answered.
+    const skipping = client.replySkip;
+    client.replySkip = false;
     if (client.replySkipNext) { client.replySkip = true; client.replySkipNext = false; }
     const tail = client.afterReply;
     if (tail !== null) {
