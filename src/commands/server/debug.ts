@@ -11,6 +11,76 @@ import {
 import { strtod } from '../../util/float.js';
 import { parseMemory } from '../../config.js';
 import type { Ctx } from '../../context.js';
+import { parseLongLong } from '../../util/float.js';
+import { datasetDigest, valueDigest } from './digest.js';
+import { encodingName } from '../generic/generic.js';
+import { stringRefcount, plainString } from '../string/enc.js';
+import { saveObject, splitListNodes, buildListpack } from '../generic/rdb.js';
+import { lfuWord } from '../../keyspace/lfu.js';
+import type { RValue } from '../../keyspace/values.js';
+
+/** C's atoi: optional sign and leading digits, 0 when none. */
+function atoi(s: string): number {
+  const m = /^\s*([+-]?\d+)/.exec(s);
+  return m ? Number(BigInt.asIntN(32, BigInt(m[1]))) : 0;
+}
+
+/** A stable fake "%p" per value object (Redis prints the object's address). */
+const ADDRESSES = new WeakMap<object, string>();
+let nextAddress = 0x7f0000100000;
+function addressOf(v: object): string {
+  let a = ADDRESSES.get(v);
+  if (!a) { a = '0x' + (nextAddress += 0x40).toString(16); ADDRESSES.set(v, a); }
+  return a;
+}
+
+/** DEBUG OBJECT's status line (debug.c). */
+function debugObject(ctx: Ctx, key: string, v: RValue): string {
+  const cfg = ctx.server.config;
+  const fill = cfg.getNumber('list-max-listpack-size');
+  const body = saveObject(v, fill);
+  const serialized = body === null ? 0 : body.length - 1;
+  const lfu = (cfg.get('maxmemory-policy') ?? '').includes('lfu');
+  const lruClock = Math.floor(ctx.server.now() / 1000) & 0xffffff;
+  const lru = lfu ? lfuWord(v) : Math.floor(v.lru / 1000) & 0xffffff;
+  // estimateObjectIdleTime reads the field as an LRU clock whatever the policy.
+  const idle = lruClock >= lru ? lruClock - lru : 0xffffff - lru + lruClock;
+  let extra = '';
+  if (v.type === 'list') {
+    const nodes = splitListNodes(v.v, fill);
+    let sz = 0;
+    for (const n of nodes) sz += buildListpack(n).length;
+    const len = Math.max(nodes.length, 0);
+    extra = ` ql_nodes:${len} ql_avg_node:${(len ? v.v.length / len : NaN).toFixed(2).replace('NaN', '-nan')}`
+      + ` ql_listpack_max:${fill} ql_compressed:${cfg.getNumber('list-compress-depth') !== 0 ? 1 : 0} ql_uncompressed_size:${sz}`;
+  }
+  const refcount = v.type === 'string' ? stringRefcount(v) : 1;
+  return `Value at:${addressOf(v)} refcount:${refcount} encoding:${encodingName(v)} serializedlength:${serialized} `
+    + `lru:${lru} lru_seconds_idle:${idle}${extra}`;
+}
+
+/** DEBUG POPULATE count [prefix] [size]: key:N -> value:N (padded with NULs or cut to size), existing keys kept. */
+function debugPopulate(ctx: Ctx, argv: string[]): Reply {
+  const positive = (s: string): number | Reply => {
+    const n = parseLongLong(s);
+    if (n === null || n < 0n) return err('ERR value is out of range, must be positive');
+    return Number(n);
+  };
+  const keys = positive(argv[2]);
+  if (typeof keys !== 'number') return keys;
+  let size = 0;
+  if (argv.length === 5) { const n = positive(argv[4]); if (typeof n !== 'number') return n; size = n; }
+  const prefix = argv.length >= 4 ? argv[3] : 'key';
+  for (let j = 0; j < keys; j++) {
+    // snprintf into a 128-byte buffer
+    const key = `${prefix}:${j}`.slice(0, 127);
+    if (ctx.db.lookupWrite(key)) continue;
+    const base = `value:${j}`;
+    const val = size === 0 ? base : (base + '\0'.repeat(Math.max(0, size - base.length))).slice(0, size);
+    ctx.db.add(key, plainString(val));
+  }
+  return OK;
+}
 
 const HELP_LINES = [
   'AOF-FLUSH-SLEEP <microsec>',
@@ -182,10 +252,34 @@ registerAll({
     if (sub === 'protocol' && argc === 3) return protocolReply(ctx, argv[2]);
     if (sub === 'error' && argc === 3) return err(argv[2].replace(/[\r\n]/g, ' '));
     if (sub === 'log' && argc === 3) return OK;
-    if (sub === 'change-repl-id' && argc === 2) return OK;
+    if (sub === 'change-repl-id' && argc === 2) { ctx.server.replId = ctx.server.newReplId(); return OK; }
+    if (sub === 'digest' && argc === 2) return status(datasetDigest(ctx.server.dbs));
+    if (sub === 'digest-value' && argc >= 2) return array(argv.slice(2).map((k) => status(valueDigest(ctx.db, k))));
+    if (sub === 'object' && argc === 3) {
+      const v = ctx.db.data.get(argv[2]);
+      return v ? status(debugObject(ctx, argv[2], v)) : err('ERR no such key');
+    }
+    if (sub === 'populate' && argc >= 3 && argc <= 5) return debugPopulate(ctx, argv);
+    if ((sub === 'listpack' && argc === 3) || (sub === 'quicklist' && (argc === 3 || argc === 4))) {
+      const v = ctx.db.lookupRead(argv[2]);
+      if (!v) return err('ERR no such key');
+      // Redis prints the structure on its stdout; redsim has no such console.
+      if (sub === 'listpack') return (v as { enc?: string }).enc === 'listpack' ? status('Listpack structure printed on stdout') : err('ERR Not a listpack encoded object.');
+      return v.type === 'list' ? status('Quicklist structure printed on stdout') : err('ERR Not a quicklist encoded object.');
+    }
+    if (sub === 'replybuffer' && argc === 4) {
+      const opt = argv[2].toLowerCase();
+      if (opt === 'peak-reset-time') {
+        const a = argv[3].toLowerCase();
+        if (a !== 'never' && a !== 'reset' && parseLongLong(argv[3]) === null) return err('ERR value is not an integer or out of range');
+      } else if (opt !== 'resizing') return subcommandSyntaxError('DEBUG', argv[1]);
+      return OK;
+    }
     if (sub === 'stringmatch-test' && argc === 2) return status('Apparently Redis did not crash: test passed');
     if (['set-active-expire', 'set-skip-checksum-validation', 'aof-flush-sleep', 'set-disable-deny-scripts', 'pause-cron'].includes(sub) && argc === 3) {
-      if (sub === 'set-active-expire') ctx.server.ext.activeExpireDisabled = parseInt(argv[2], 10) === 0;
+      if (sub === 'set-active-expire') ctx.server.ext.activeExpireDisabled = atoi(argv[2]) === 0;
+      // script_disable_deny_script: noscript commands become callable from scripts (src/scripting/bridge.ts).
+      if (sub === 'set-disable-deny-scripts') ctx.server.ext.disableDenyScripts = atoi(argv[2]) !== 0;
       return OK;
     }
     if (sub === 'replicate' && argc >= 3) return OK;
@@ -194,7 +288,6 @@ registerAll({
       if (n === null || n > 2 ** 32 - 2 ** 20) return err('ERR argument must be a memory value bigger than 1 and smaller than 4gb');
       return OK;
     }
-    if (sub === 'object' && argc === 3 && !ctx.db.peek(argv[2])) return err('ERR no such key');
     return subcommandSyntaxError('DEBUG', argv[1]);
   },
 });
