@@ -78,9 +78,11 @@ export function buildProgram(): Command {
     .option('--bind <address>', 'interface to listen on', '127.0.0.1')
     .option('--seed <n>', 'seed for the random source', intArg('seed', -(2 ** 53), 2 ** 53))
     .option('--config <name=value>', 'configuration override (repeatable)', collectConfig, {})
+    .option('--user <rules>', 'an ACL user as a config file "user" line declares it, e.g. "alice on >pw ~* +@all" (repeatable)',
+      (v: string, prev: string[]) => [...prev, v], [] as string[])
     .option('--cluster <masters>', 'a simulated Redis Cluster of N masters on consecutive ports from --port', intArg('cluster', 1, 1000))
-    .action(async (o: { port: number; bind: string; seed?: number; config: Record<string, string>; cluster?: number }) => {
-      const simOpts: RedSimOptions = { config: o.config };
+    .action(async (o: { port: number; bind: string; seed?: number; config: Record<string, string>; cluster?: number; user: string[] }) => {
+      const simOpts: RedSimOptions = { config: o.config, users: o.user };
       if (o.seed !== undefined) simOpts.seed = o.seed;
       if (o.cluster !== undefined) {
         await serveCluster(o.cluster, o.port, o.bind, simOpts);
@@ -151,12 +153,14 @@ export function buildProgram(): Command {
     .option('--virtual-time <ms>', 'clock start (ms since the epoch); default: the first timestamp of the trace', intArg('virtual-time', 0, 2 ** 53))
     .addOption(new Option('--print <what>', 'print each command and its reply, or nothing').choices(['replies', 'none']).default('none'))
     .option('--digest', 'print a SHA1 digest of the final keyspace')
+    .addOption(new Option('--scripts <mode>', "scripts of a MONITOR trace: 'verify' runs them and checks their commands against the trace's [db lua] lines; 'effects' applies those lines instead").choices(['verify', 'effects']).default('verify'))
+    .option('--strict', 'stop at the first malformed trace line (default: report it with its number and skip it)')
     .option('--config <name=value>', 'configuration override (repeatable)', collectConfig, {})
-    .action(async (file: string, o: { format?: TraceFormat; seed: number; virtualTime?: number; print: 'replies' | 'none'; digest?: boolean; config: Record<string, string> }) => {
+    .action(async (file: string, o: { format?: TraceFormat; seed: number; virtualTime?: number; print: 'replies' | 'none'; digest?: boolean; scripts: 'verify' | 'effects'; strict?: boolean; config: Record<string, string> }) => {
       const format = o.format ?? detectFormat(readHead(file));
-      const { entries, warnings } = readTrace(file, format);
+      const { entries, warnings } = readTrace(file, format, { strict: o.strict });
       for (const w of warnings) process.stderr.write(`redsim replay: ${file}: ${w}\n`);
-      const opts: ReplayOptions = { seed: o.seed, print: o.print, sim: { config: o.config } };
+      const opts: ReplayOptions = { seed: o.seed, print: o.print, sim: { config: o.config }, scripts: o.scripts };
       if (o.virtualTime !== undefined) opts.startMs = o.virtualTime;
       const out = (bytes: string) => process.stdout.write(Buffer.from(bytes, 'latin1'));
       // Output piped into `head` and the like: stop quietly when the reader goes away.
@@ -169,9 +173,13 @@ export function buildProgram(): Command {
         const d = keyspaceDigest(res.sim);
         out(`keyspace digest sha1:${d.sha1} keys=${d.keys}\n`);
       }
+      for (const d of res.divergences) process.stderr.write(`redsim replay: ${file}: diverged at ${d}\n`);
       process.stderr.write(`redsim replay: ${res.commands} commands from ${res.clients} client(s), ${res.errors} error replies` +
-        (res.stillBlocked ? `, ${res.stillBlocked} client(s) still blocked` : '') + '\n');
+        (res.stillBlocked ? `, ${res.stillBlocked} client(s) still blocked` : '') +
+        (res.effectsApplied ? `, ${res.effectsApplied} unknown script(s) replaced by their recorded effects` : '') +
+        (res.divergences.length ? `, ${res.divergences.length} script(s) diverged from the trace` : '') + '\n');
       res.sim.stop();
+      if (res.divergences.length) process.exitCode = 3;
     });
 
   program

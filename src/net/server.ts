@@ -30,6 +30,7 @@ type Job = { argv: string[] } | { protocolError: string };
  * class's output buffer limits so those are reached (and enforced) first.
  */
 const OUT_HIGH = 4 * 1024 * 1024;
+const EMPTY_CHUNK = Buffer.alloc(0);
 
 class ConnectionHandler {
   private readonly parser = new RequestParser();
@@ -57,6 +58,7 @@ class ConnectionHandler {
       addr: `${socket.remoteAddress ?? '127.0.0.1'}:${socket.remotePort ?? 0}`,
       laddr: `${socket.localAddress ?? '127.0.0.1'}:${socket.localPort ?? 0}`,
     });
+    this.parser.unauthenticated = () => sim.acl.authRequired(this.client);
     // CLIENT KILL from another connection: the core calls this hook.
     (this.client as Client & { onKill?: () => void }).onKill = () => socket.destroy();
     // Out-of-band frames (pub/sub, invalidations, MONITOR): appended in output order.
@@ -128,6 +130,10 @@ class ConnectionHandler {
     this.flush();
     if (this.closing) this.endAfterFlush();
     this.running = false;
+    // The parser waits for this client's commands to run before it reads the next one.
+    if (this.parser.paused && !this.closing && !this.blocked && this.head >= this.queue.length) {
+      setImmediate(() => { if (this.parser.paused && !this.running && !this.blocked) this.onData(EMPTY_CHUNK); });
+    }
     // Held for output that the socket took at once: no 'drain' will come, go on shortly.
     if (this.throttled && !this.socket.writableNeedDrain) setImmediate(() => this.onDrain());
   }

@@ -56,6 +56,16 @@ export function parseMonitorLine(line: string): MonitorLine {
   return { timeUs: timestampUs(r.ts), db: r.db, kind: r.source.kind, addr: r.source.addr, argv: r.argv };
 }
 
+/** Commands whose script-issued commands follow them as `[<db> lua]` lines. */
+const SCRIPT_COMMANDS = new Set(['eval', 'evalsha', 'eval_ro', 'evalsha_ro', 'fcall', 'fcall_ro']);
+
+export interface ReadTraceOptions {
+  /** Stop at the first malformed line (TraceError) instead of reporting and skipping it. */
+  strict?: boolean;
+  /** Receives one message per malformed line skipped: `line N: ...`. */
+  warnings?: string[];
+}
+
 const CTRL: Record<string, string> = { n: '\n', r: '\r', t: '\t', a: '\x07', b: '\b' };
 /** Undo sdscatrepr inside a quoted argument (as the grammar's unrepr does). */
 function unescapeArg(body: string): string {
@@ -147,12 +157,15 @@ export function parseMonitorLineFast(line: string): MonitorLine | null {
 
 /**
  * A whole MONITOR trace (a byte string) -> the commands to replay, in order.
- * Skipped: blank lines, the `OK` that redis-cli prints first, and script
- * lines. Any other line that does not parse is an error naming its number.
+ * Skipped: blank lines and the `OK` that redis-cli prints first. Script lines
+ * (`[<db> lua]`) become the `effects` of the script command before them. A line
+ * that does not parse is reported with its number and skipped (an error with
+ * `strict`).
  */
-export function readMonitorTrace(text: string): TraceEntry[] {
+export function readMonitorTrace(text: string, opts: ReadTraceOptions = {}): TraceEntry[] {
   const out: TraceEntry[] = [];
   const lines = text.split('\n');
+  let script: TraceEntry | null = null;
   for (let i = 0; i < lines.length; i++) {
     let line = lines[i];
     if (line.endsWith('\r')) line = line.slice(0, -1);
@@ -161,10 +174,22 @@ export function readMonitorTrace(text: string): TraceEntry[] {
     if (m === null) try {
       m = parseMonitorLine(line);
     } catch (e) {
-      throw new TraceError(i + 1, `not a MONITOR line: ${(e as Error).message}`);
+      const err = new TraceError(i + 1, `not a MONITOR line: ${(e as Error).message}`);
+      if (opts.strict || !opts.warnings) throw err;
+      opts.warnings.push(`${err.message} (skipped)`);
+      continue;
     }
-    if (m.kind === 'lua') continue;
-    out.push({ line: i + 1, client: m.addr, db: m.db, timeUs: m.timeUs, argv: m.argv });
+    const entry: TraceEntry = { line: i + 1, client: m.addr, db: m.db, timeUs: m.timeUs, argv: m.argv };
+    if (m.kind === 'lua') {
+      if (script) script.effects!.push(entry);
+      else opts.warnings?.push(`line ${i + 1}: a script command with no script before it (the trace starts mid-script): ignored`);
+      continue;
+    }
+    if (SCRIPT_COMMANDS.has(m.argv[0]?.toLowerCase() ?? '')) {
+      entry.effects = [];
+      script = entry;
+    } else script = null;
+    out.push(entry);
   }
   return out;
 }

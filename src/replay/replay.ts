@@ -21,7 +21,7 @@ import type { Reply } from '../reply.js';
 import { renderReply, reprBytes } from '../resp/render.js';
 import { doubleText } from '../resp/encode.js';
 import { cmpBytes } from '../util/bytes.js';
-import { readMonitorTrace } from './monitor.js';
+import { readMonitorTrace, parseMonitorLine } from './monitor.js';
 import { readAofPath } from './aof.js';
 import type { TraceEntry } from './trace.js';
 import { ID_MAX, idStr } from '../types/stream.js';
@@ -41,6 +41,15 @@ export interface ReplayOptions {
   startMs?: number;
   /** Extra RedSim options (config overrides). */
   sim?: RedSimOptions;
+  /**
+   * Scripts of a MONITOR trace, whose effects the trace recorded as `[<db> lua]` lines:
+   * - 'verify' (default): run the script, then compare the commands it ran with the
+   *   recorded ones; every difference is reported (ReplayResult.divergences). A script
+   *   the replay does not know (NOSCRIPT, function not found: the trace began after
+   *   SCRIPT LOAD / FUNCTION LOAD) gets its recorded effects applied instead, with a note.
+   * - 'effects': do not run scripts; apply the recorded effects (atomically, in MULTI/EXEC).
+   */
+  scripts?: 'verify' | 'effects';
 }
 
 export interface ReplayResult {
@@ -50,6 +59,10 @@ export interface ReplayResult {
   clients: number;
   /** Clients still blocked when the trace ended. */
   stillBlocked: number;
+  /** Scripts whose commands differed from the trace's `[<db> lua]` lines ('verify'), one message each. */
+  divergences: string[];
+  /** Scripts replaced by their recorded effects because the replay did not have them. */
+  effectsApplied: number;
 }
 
 interface TraceClient {
@@ -72,7 +85,8 @@ export async function replay(entries: TraceEntry[], opts: ReplayOptions, write: 
   const sim = new RedSim({ ...opts.sim, clock, seed: opts.seed ?? 0 });
   const print = opts.print === 'replies';
   const clients = new Map<string, TraceClient>();
-  const result: ReplayResult = { sim, commands: 0, errors: 0, clients: 0, stillBlocked: 0 };
+  const result: ReplayResult = { sim, commands: 0, errors: 0, clients: 0, stillBlocked: 0, divergences: [], effectsApplied: 0 };
+  const scripts = new ScriptEffects(sim, opts.scripts ?? 'verify');
   let port = 0;
 
   const getClient = (name: string): TraceClient => {
@@ -137,7 +151,15 @@ export async function replay(entries: TraceEntry[], opts: ReplayOptions, write: 
 
     selectDb();
     if (print) write(header());
-    const r = run();
+    if (e.effects && scripts.mode === 'effects') {
+      const rr = scripts.apply(e, c.db.id);
+      account(rr);
+      if (print) write(`(recorded effects applied: ${e.effects.length} command(s))\n`);
+      continue;
+    }
+    if (e.effects) scripts.begin();
+    const r0 = run();
+    const r = e.effects ? scripts.finish(e, r0, c.db.id, result, print ? write : null) : r0;
     if (!(r instanceof Promise)) {
       account(r);
       if (print) write(renderReply(r, c.resp));
@@ -170,6 +192,83 @@ export async function replay(entries: TraceEntry[], opts: ReplayOptions, write: 
   function closeClient(name: string): void {
     const tc = clients.get(name);
     if (tc) sim.closeClient(tc.client);
+  }
+}
+
+// ------------------------------------------------------------------ scripts
+
+/** The recorded-effects check and fallback of ReplayOptions.scripts. */
+class ScriptEffects {
+  private monitorClient: Client | null = null;
+  private applierClient: Client | null = null;
+  private lines: string[] = [];
+
+  constructor(private readonly sim: RedSim, readonly mode: 'verify' | 'effects') {}
+
+  // Created on first use only: a trace without scripts sees no extra clients (CLIENT ID, CLIENT LIST).
+  private get monitor(): Client {
+    if (!this.monitorClient) {
+      // The commands a script runs reach monitors as `[<db> lua]` lines: the replay
+      // listens the way MONITOR does, only while a script command runs.
+      this.monitorClient = this.sim.createClient({ addr: 'replay:monitor' });
+      this.monitorClient.deliver = (f) => { if (f.t === 'status') this.lines.push(f.v); };
+    }
+    return this.monitorClient;
+  }
+
+  private get applier(): Client {
+    return this.applierClient ??= this.sim.createClient({ addr: 'replay:effects' });
+  }
+
+  begin(): void {
+    this.lines = [];
+    this.sim.monitors.add(this.monitor);
+  }
+
+  /** After the script command ran: compare (or fall back to the recorded effects). */
+  finish(e: TraceEntry, r: Reply | Promise<Reply>, db: number, result: ReplayResult, write: ((s: string) => void) | null): Reply | Promise<Reply> {
+    const done = (rr: Reply): Reply => {
+      this.sim.monitors.delete(this.monitor);
+      const ran = this.lines.filter((l) => / lua\] /.test(l)).map((l) => parseMonitorLine(l));
+      if (rr.t === 'error' && /^(NOSCRIPT|ERR Function not found)/.test(rr.v) && e.effects!.length > 0 && ran.length === 0) {
+        result.effectsApplied++;
+        if (write) write(`(script not known to the replay: its ${e.effects!.length} recorded command(s) applied instead)\n`);
+        return this.apply(e, db);
+      }
+      const want = e.effects!.map((x) => `[${x.db ?? db}] ${commandText(x.argv)}`);
+      const got = ran.map((x) => `[${x.db}] ${commandText(x.argv)}`);
+      for (let i = 0; i < Math.max(want.length, got.length); i++) {
+        if (want[i] !== got[i]) {
+          result.divergences.push(`line ${e.line}: ${commandText(e.argv)}: script command ${i + 1} ` +
+            (want[i] === undefined ? `was not in the trace: ran ${got[i]}` : got[i] === undefined ? `did not run: the trace has ${want[i]} (line ${e.effects![i].line})` :
+              `differs: the trace has ${want[i]} (line ${e.effects![i].line}), the replay ran ${got[i]}`));
+          break;
+        }
+      }
+      return rr;
+    };
+    return r instanceof Promise ? r.then(done) : done(r);
+  }
+
+  /** Run the recorded effects, in MULTI/EXEC when several (a script is atomic). */
+  apply(e: TraceEntry, db: number): Reply {
+    const c = this.applier;
+    const effects = e.effects!;
+    const wrap = effects.length > 1;
+    if (wrap) this.sim.execute(c, ['MULTI']);
+    for (const x of effects) {
+      const target = x.db ?? db;
+      if (c.db.id !== target) c.db = this.sim.dbs[target];
+      this.sim.execute(c, x.argv);
+    }
+    if (wrap) {
+      const r = this.sim.execute(c, ['EXEC']);
+      if (!(r instanceof Promise) && r.t === 'array') {
+        const bad = r.v.find((x) => x.t === 'error');
+        if (bad) return bad;
+      }
+    }
+    return { t: 'nil' };
   }
 }
 
@@ -277,12 +376,13 @@ export function keyspaceDigest(sim: RedSim): { sha1: string; keys: number } {
 // -------------------------------------------------------------- front end
 
 /** Read a trace file into entries. */
-export function readTrace(path: string, format: TraceFormat): { entries: TraceEntry[]; warnings: string[] } {
+export function readTrace(path: string, format: TraceFormat, opts: { strict?: boolean } = {}): { entries: TraceEntry[]; warnings: string[] } {
   if (format === 'aof') {
     const r = readAofPath(path);
     return { entries: r.entries, warnings: r.truncated ? ['the AOF ends with a truncated command; it was not replayed'] : [] };
   }
-  return { entries: readMonitorTrace(readFileSync(path).toString('latin1')), warnings: [] };
+  const warnings: string[] = [];
+  return { entries: readMonitorTrace(readFileSync(path).toString('latin1'), { strict: opts.strict, warnings }), warnings };
 }
 
 /** Guess the format from the first bytes: `*` or `#` (annotation) or a manifest is an AOF. */

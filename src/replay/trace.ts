@@ -11,6 +11,12 @@ export interface TraceEntry {
   timeUs?: number;
   /** The command, byte strings. */
   argv: string[];
+  /**
+   * For a script command (EVAL*, FCALL*) of a MONITOR trace: the commands the
+   * script ran, from the `[<db> lua]` lines that followed it (Redis 7.0 replicates
+   * a script's effects, not the script). Undefined where the trace cannot say (AOF).
+   */
+  effects?: TraceEntry[];
 }
 
 export class TraceError extends Error {

@@ -197,6 +197,14 @@ export class RequestParser {
   failed = false;
   /** proto-max-bulk-len: longer bulk lengths are a protocol error. */
   maxBulk = MAX_BULK;
+  /** authRequired(c): such a client may send at most 10 arguments of at most 16384 bytes. */
+  unauthenticated: () => boolean = () => false;
+  /**
+   * Parsing stopped after one command because the client must still AUTH: the
+   * limits of the next command depend on what that one does (Redis parses and
+   * runs one command at a time). Feed an empty chunk to go on.
+   */
+  paused = false;
 
   /** Bytes received and not consumed by complete commands. */
   get buffered(): number {
@@ -205,6 +213,7 @@ export class RequestParser {
 
   feed(chunk: Buffer): RequestBatch {
     const commands: string[][] = [];
+    this.paused = false;
     if (this.failed) return { commands, error: null };
     if (this.discard >= 0) {
       // Dropping an oversized argument: never buffer it.
@@ -268,10 +277,11 @@ export class RequestParser {
       this.reqtype = REQ_UNKNOWN;
       this.multibulk = 0;
       this.bulklen = -1;
+      if (this.pos < this.buf.length && this.unauthenticated()) { this.paused = true; break; }
     }
 
     const left = this.buf.length - this.pos;
-    this.need = this.bulklen >= 0 ? this.bulklen + 2 : left + 1;
+    this.need = this.paused ? 0 : this.bulklen >= 0 ? this.bulklen + 2 : left + 1;
     if (left === 0) {
       this.buf = EMPTY;
       this.pos = 0;
@@ -324,6 +334,7 @@ export class RequestParser {
       if (cr > len - 2) return WAIT; // the byte after '\r' is not here yet
       const ll = parseLL(buf, this.pos + 1, cr);
       if (ll === null || ll > INT_MAX) return this.fail('ERR Protocol error: invalid multibulk length');
+      if (ll > 10 && this.unauthenticated()) return this.fail('ERR Protocol error: unauthenticated multibulk length');
       this.pos = cr + 2;
       if (ll <= 0) return DONE;
       this.multibulk = Number(ll);
@@ -341,6 +352,7 @@ export class RequestParser {
         }
         const ll = parseLL(buf, this.pos + 1, cr);
         if (ll === null || ll < 0 || ll > this.maxBulk) return this.fail('ERR Protocol error: invalid bulk length');
+        if (ll > 16384 && this.unauthenticated()) return this.fail('ERR Protocol error: unauthenticated bulk length');
         this.pos = cr + 2;
         this.bulklen = Number(ll);
         if (this.bulklen > MAX_JS_STRING) {

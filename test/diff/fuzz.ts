@@ -9,6 +9,7 @@ import type { Client } from '../../src/client.js';
 import type { Reply } from '../../src/reply.js';
 import { encodeReply } from '../../src/resp/encode.js';
 import { RealRedis, RealConn, normalize, show } from './harness.js';
+import { crc64 } from '../../src/commands/generic/rdb.js';
 
 /**
  * How a reply is compared. 'set'/'hash'/'scan'/'dump' depend on the key's
@@ -301,6 +302,108 @@ function scriptCmd(g: Gen): Cmd {
   return { argv: ['EVAL', src, '1', key(g, 'str'), sval(g)] };
 }
 
+/**
+ * Script bombs (issue 7), bounded so each runs in milliseconds on both
+ * servers: deep recursion, huge unpack ranges, excessive cjson/cmsgpack
+ * nesting, big string.rep/format requests, endless-looking callbacks that end,
+ * 5.3 syntax. Their error texts must match Redis's.
+ */
+const SCRIPT_BOMBS = [
+  'local function f() return 1 + f() end return f()',
+  'return unpack({}, 1, 1e7)',
+  'return select("#", unpack({}, 1, 7999))',
+  'return {pcall(unpack, {}, 1, 1e8)}',
+  "local t = {} local c = t for i = 1, 1200 do c[1] = {} c = c[1] end return cjson.encode(t)",
+  "local t = {} local c = t for i = 1, 1200 do c[1] = {} c = c[1] end return {pcall(cmsgpack.pack, t)}",
+  "return #string.rep('ab', 100000)",
+  "return string.format('%099d|%-99s|', 1, 'x')",
+  "return {pcall(string.format, '%100d', 1)}",
+  "local t = {} for i = 1, 1000 do t[i] = (i * 7919) % 1000 end table.sort(t, function(a, b) return a > b end) return {t[1], t[1000]}",
+  "local n = 0 local s = string.gsub(string.rep('a', 10000), 'a', function(c) n = n + 1 return 'bb' end) return {#s, n}",
+  "return {pcall(table.sort, {3, 1, 2}, function(a, b) return true end)}",
+  "return {xpcall(function() local function f() return 1 + f() end return f() end, function(e) return 'H:' .. tostring(e) end)}",
+  "return {pcall(string.find, string.rep('a', 300), string.rep('(a)', 40))}",
+  'return 1 // 2',
+  'local _ENV = {} return 1',
+  "return {load(function() error('r') end)}",
+  "local t = setmetatable({}, {__index = function(t, k) return k * 2 end}) local s = 0 for i = 1, 20000 do s = s + t[i] end return s",
+];
+
+function le32(n: number): string { return String.fromCharCode(n & 255, (n >> 8) & 255, (n >> 16) & 255, (n >>> 24) & 255); }
+function rdbLen(n: number): string { return n < 64 ? String.fromCharCode(n) : String.fromCharCode(0x40 | (n >> 8), n & 255); }
+function withCrc(type: number, body: string): string { const p = String.fromCharCode(type) + body + '\x0a\x00'; return p + crc64(p); }
+/** A listpack entry as Redis writes it (small integers as 7-bit ints), optionally with a wrong backlen. */
+function lpEntryStr(v: string, back?: number): string {
+  if (/^(0|[1-9]\d?)$/.test(v)) return String.fromCharCode(Number(v)) + String.fromCharCode(back ?? 1);
+  return String.fromCharCode(0x80 | v.length) + v + String.fromCharCode(back ?? 1 + v.length);
+}
+
+/**
+ * A RESTORE payload with a valid CRC, often corrupt inside (issue 7):
+ * listpacks with a wrong backlen, header count or total, quicklists with
+ * empty nodes, intsets out of order or of a bad size, ziplists with a wrong
+ * prevlen or tail, LZF strings of length 0. `deep` seeds run with
+ * sanitize-dump-payload yes; the others only get corruptions both verdicts
+ * agree on (Redis's shallow check accepts some blobs redsim cannot hold).
+ */
+function corruptPayload(g: Gen, deep: boolean): string {
+  const r = g.r;
+  const n = r.range(1, 4);
+  const items = Array.from({ length: n }, (_, i) => 'v' + i + r.pick(['', 'x', 'yy']));
+  const kind = r.int(6);
+  if (kind === 0) { // quicklist 2 of listpacks
+    const entries = items.map((v) => lpEntryStr(v, deep && r.chance(0.3) ? 99 : undefined));
+    const body = entries.join('');
+    const count = deep && r.chance(0.2) ? n + 1 : r.chance(0.1) ? 65535 : n;
+    const total = r.chance(0.1) ? 6 + body.length + 3 : 6 + body.length + 1;
+    const lp = le32(total) + String.fromCharCode(count & 255, count >> 8) + body + '\xff';
+    const empty = le32(7) + '\x00\x00\xff';
+    const nodes = r.chance(0.2) ? ['\x02' + rdbLen(empty.length) + empty, '\x02' + rdbLen(lp.length) + lp] : ['\x02' + rdbLen(lp.length) + lp];
+    return withCrc(18, rdbLen(nodes.length) + nodes.join(''));
+  }
+  if (kind === 1) { // hash / zset listpack
+    // hash values are not numbers: Redis keeps the restored blob as is, and DUMP shows it
+    const zset = r.chance(0.5);
+    const pairs = items.flatMap((v, i) => [v, zset ? String(i + 10) : 'n' + i]);
+    if (deep && r.chance(0.2)) pairs.push(pairs[0], 'dup');
+    if (deep && r.chance(0.1)) pairs.pop();
+    const entries = pairs.map((v) => lpEntryStr(v, deep && r.chance(0.1) ? 77 : undefined));
+    const body = entries.join('');
+    const lp = le32(6 + body.length + 1) + String.fromCharCode(pairs.length & 255, pairs.length >> 8) + body + '\xff';
+    return withCrc(zset ? 17 : 16, rdbLen(lp.length) + lp);
+  }
+  if (kind === 2) { // intset
+    const w = r.pick([2, 4, 8, 3]);
+    let vals = Array.from({ length: n }, (_, i) => i * 3 + r.int(3));
+    if (deep && r.chance(0.3)) vals = vals.reverse();
+    const cnt = r.chance(0.1) ? n + 1 : r.chance(0.05) ? 0 : n;
+    const enc = (v: number) => (w === 2 || w === 3 ? String.fromCharCode(v & 255, v >> 8) : w === 4 ? le32(v) : le32(v) + le32(0));
+    const blob = le32(w) + le32(cnt) + vals.map(enc).join('');
+    return withCrc(11, rdbLen(blob.length) + blob);
+  }
+  if (kind === 3) { // ziplist (list, hash or zset)
+    let body = '';
+    let prev = 0;
+    let lastOff = 10;
+    const zitems = r.chance(0.5) ? items : items.flatMap((v, i) => [v, String(i)]);
+    for (const v of zitems) {
+      lastOff = 10 + body.length;
+      const pl = r.chance(0.08) ? prev + 1 : prev;
+      const e = String.fromCharCode(pl) + String.fromCharCode(v.length) + v;
+      body += e;
+      prev = e.length;
+    }
+    const tail = r.chance(0.08) ? 10 : lastOff;
+    const cnt = r.chance(0.08) ? zitems.length + 1 : zitems.length;
+    const zl = le32(10 + body.length + 1) + le32(tail) + String.fromCharCode(cnt & 255, cnt >> 8) + body + '\xff';
+    return withCrc(zitems === items ? 10 : r.pick([12, 13]), rdbLen(zl.length) + zl);
+  }
+  if (kind === 4) { // LZF-encoded string whose uncompressed length is 0
+    return withCrc(0, '\xc3' + r.pick(['\x00\x00', '\x01\x00\x00', '\x02\x00\x20\x00']));
+  }
+  return withCrc(0, rdbLen(items[0].length) + items[0]);
+}
+
 /** Generate a deterministic command sequence for one seed. */
 export function generate(seed: number, len: number): Step[] {
   const r = new Rng(seed);
@@ -315,6 +418,8 @@ export function generate(seed: number, len: number): Step[] {
       'zset-max-listpack-value', r.pick(['2', '64'])] });
   }
   const excluded = new Set((process.env.FUZZ_EXCLUDE ?? '').toUpperCase().split(',').filter(Boolean));
+  const deep = r.chance(0.5);
+  if (deep) steps.push({ client: 'A', mode: 'exact', argv: ['CONFIG', 'SET', 'sanitize-dump-payload', 'yes'] });
   while (steps.length < len) {
     const client = r.chance(0.6) ? 'A' : 'B';
     const x = r.int(100);
@@ -341,6 +446,12 @@ export function generate(seed: number, len: number): Step[] {
       g.inMulti = false;
     } else if (x < 15) {
       push(client, { argv: r.pick([['HELLO', r.pick(['2', '3'])], ['EXEC'], ['DISCARD'], ['PING'], ['ECHO', sval(g)]]) });
+    } else if (x < 16) {
+      push(client, { argv: ['EVAL', r.pick(SCRIPT_BOMBS), '0'] });
+    } else if (x < 17) {
+      const k = key(g, 'any');
+      push(client, { argv: ['RESTORE', k, '0', corruptPayload(g, deep), 'REPLACE'] });
+      push(client, { argv: ['TYPE', k] });
     } else {
       push(client, plainCmd(g));
     }

@@ -41,7 +41,7 @@ describe('MONITOR line grammar', () => {
 });
 
 describe('readMonitorTrace', () => {
-  test('skips OK, blank and lua lines; keeps order, db and time', () => {
+  test('skips OK and blank lines, attaches lua lines to their script; keeps order, db and time', () => {
     const t = readMonitorTrace([
       'OK',
       '1700000000.000100 [0 127.0.0.1:1] "EVAL" "return redis.call(\'INCR\',KEYS[1])" "1" "c"',
@@ -50,7 +50,8 @@ describe('readMonitorTrace', () => {
       '1700000000.000200 [2 127.0.0.1:2] "GET" "c"\r',
     ].join('\n'));
     expect(t).toEqual([
-      { line: 2, client: '127.0.0.1:1', db: 0, timeUs: 1700000000000100, argv: ['EVAL', "return redis.call('INCR',KEYS[1])", '1', 'c'] },
+      { line: 2, client: '127.0.0.1:1', db: 0, timeUs: 1700000000000100, argv: ['EVAL', "return redis.call('INCR',KEYS[1])", '1', 'c'],
+        effects: [{ line: 3, client: 'lua', db: 0, timeUs: 1700000000000150, argv: ['INCR', 'c'] }] },
       { line: 5, client: '127.0.0.1:2', db: 2, timeUs: 1700000000000200, argv: ['GET', 'c'] },
     ]);
   });

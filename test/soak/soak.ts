@@ -157,6 +157,25 @@ const CASES: Array<{ name: string; run: () => Promise<void> }> = [
       c.close();
     },
   },
+  // script bombs (issue 7, crash 3): strings live outside the V8 heap; the
+  // script memory guard counts them and the script gets Redis's memory error
+  ...[
+    'local t={} for i=1,100000 do t[i]=string.rep("x",1e6)..i end return #t',
+    'local t={} for i=1,100000 do t[i]=string.rep("x",1e8)..i end return #t',
+    'local t={} for i=1,1e9 do t[i]=i end return 1',
+    'local t={} for i=1,1e8 do t[i]={i} end return 1',
+    "local t={} for i=1,2000 do t[i]=string.rep('y',1e6)..i end local all={} for i=1,1000 do all[i]=table.concat(t) end return 1",
+  ].map((body) => ({
+    name: `script bomb: ${body}`,
+    async run() {
+      const c = new Raw();
+      c.write(bulkCmd(['EVAL', body, '0']));
+      await c.until(() => c.tail.includes('\r\n') || c.closed, 600_000, 'EVAL reply');
+      const text = c.head.toString('latin1');
+      if (!/^-ERR Error running script [0-9a-f]{40}, not enough memory\r\n$/.test(text)) throw new Error(`unexpected reply ${JSON.stringify(text)}`);
+      c.close();
+    },
+  })),
 ];
 
 async function main(): Promise<void> {

@@ -543,7 +543,7 @@ function loadZSet(r: Reader, t: number, lim: LoadLimits): RValue | null {
 /**
  * Parse a DUMP payload (footer included, as Redis reads it) into a value with the
  * encoding Redis would give it under the current limits; null when malformed,
- * empty, or of a type redsim does not hold (streams, modules, zipmaps).
+ * empty, or of a type redsim does not hold (modules, zipmaps).
  */
 export function loadObject(body: string, lim: LoadLimits): RValue | null {
   return readObject(new Reader(body), lim);
