@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { RedSim, type RedSimOptions } from '../server.js';
 import { loadRdbFile, rdbPath } from '../persistence/persistence.js';
+import { VirtualClock } from '../clock.js';
 import { RedSimServer } from '../net/server.js';
 import { RedSimCluster } from '../cluster/cluster.js';
 import { runScript, type RunOptions } from './run.js';
@@ -81,9 +82,13 @@ export function buildProgram(): Command {
     .option('--user <rules>', 'an ACL user as a config file "user" line declares it, e.g. "alice on >pw ~* +@all" (repeatable)',
       (v: string, prev: string[]) => [...prev, v], [] as string[])
     .option('--cluster <masters>', 'a simulated Redis Cluster of N masters on consecutive ports from --port', intArg('cluster', 1, 1000))
-    .action(async (o: { port: number; bind: string; seed?: number; config: Record<string, string>; cluster?: number; user: string[] }) => {
+    .option('--virtual-time <ms>', 'run on a virtual clock starting at this time (ms since the epoch); move it with REDSIM.CLOCK', intArg('virtual-time', 0, 2 ** 53))
+    .option('--control-commands', 'accept the REDSIM.CLOCK GET|ADVANCE|SET control commands (tests that only have a socket)')
+    .action(async (o: { port: number; bind: string; seed?: number; config: Record<string, string>; cluster?: number; user: string[]; virtualTime?: number; controlCommands?: boolean }) => {
       const simOpts: RedSimOptions = { config: o.config, users: o.user };
       if (o.seed !== undefined) simOpts.seed = o.seed;
+      if (o.virtualTime !== undefined) simOpts.clock = new VirtualClock(o.virtualTime);
+      if (o.controlCommands) simOpts.controlCommands = true;
       if (o.cluster !== undefined) {
         await serveCluster(o.cluster, o.port, o.bind, simOpts);
         return;

@@ -15,6 +15,7 @@ import type { Reply } from '../reply.js';
 import { renderReply, renderReplyRaw, reprBytes } from '../resp/render.js';
 import { isRawOutput } from './run.js';
 import { splitArgBytes } from './split.js';
+import { scriptingOf } from '../scripting/engine.js';
 
 export interface ReplOptions {
   resp?: 2 | 3;
@@ -29,6 +30,8 @@ interface ReplClient {
   client: Client;
   /** The command it is blocked in, for messages. */
   blockedOn: string | null;
+  /** A script still running past busy-reply-threshold: its command, until the reply arrives. */
+  running: string | null;
 }
 
 export const REPL_HELP = [
@@ -89,6 +92,9 @@ export class ReplSession {
   }
 
   close(): void {
+    // Leaving is SHUTDOWN NOSAVE to a script still running: stop it even if it wrote.
+    const running = scriptingOf(this.sim).current;
+    if (running) running.killed = true;
     this.sim.stop();
   }
 
@@ -110,7 +116,7 @@ export class ReplSession {
       const client = this.sim.createClient({ addr: `127.0.0.1:${this.nextPort++}`, laddr: '127.0.0.1:6379' });
       // redis-cli -3 says HELLO 3 on connect and prints nothing of it.
       if (this.resp === 3) this.sim.execute(client, ['HELLO', '3']);
-      rc = { name, client, blockedOn: null };
+      rc = { name, client, blockedOn: null, running: null };
       this.clients.set(name, rc);
     }
     return rc;
@@ -137,6 +143,10 @@ export class ReplSession {
     if (rc.client.blocked) {
       return { out: `client ${name} is blocked in ${rc.blockedOn}: send from another client (@NAME ...) or wait for its reply\n`, quit: false };
     }
+    if (rc.running !== null) {
+      // Like redis-cli, this client is waiting for its reply; the others are free.
+      return { out: `client ${name} is waiting for its script (${rc.running}): send from another client (@NAME ...), e.g. @NAME SCRIPT KILL\n`, quit: false };
+    }
     return { out: await this.send(rc, argv), quit: false };
   }
 
@@ -147,16 +157,24 @@ export class ReplSession {
   private async send(rc: ReplClient, argv: string[]): Promise<string> {
     const r = this.sim.execute(rc.client, argv);
     if (!(r instanceof Promise)) return this.render(rc, argv, r);
-    if (!rc.client.blocked) return this.render(rc, argv, await r); // a long script yielding: it ends by itself
-    rc.blockedOn = argv.map(reprBytes).join(' ');
-    void r.then((reply) => {
-      rc.blockedOn = null;
+    const shown = argv.map(reprBytes).join(' ');
+    const late = (reply: Reply) => {
       const prefix = `${rc.name}: `;
       const text = this.render(rc, argv, reply);
       // Continuation lines line up under the first one.
       const indented = text.replace(/\n(?=.)/g, '\n' + ' '.repeat(prefix.length));
       this.emit(prefix + indented);
-    });
+    };
+    if (!rc.client.blocked) {
+      // A script past busy-reply-threshold: it keeps running in slices on the event
+      // loop while the prompt stays usable (other clients get BUSY, SCRIPT KILL works).
+      rc.running = shown;
+      void r.then((reply) => { rc.running = null; late(reply); });
+      const kill = /^fcall/i.test(argv[0]) ? 'FUNCTION KILL' : 'SCRIPT KILL';
+      return `(script still running after busy-reply-threshold: other clients get BUSY; @NAME ${kill} stops it)\n`;
+    }
+    rc.blockedOn = shown;
+    void r.then((reply) => { rc.blockedOn = null; late(reply); });
     return '(blocked)\n';
   }
 
@@ -196,6 +214,7 @@ export class ReplSession {
       // Redis forgets the watched keys once one of them is touched; the flag stays until EXEC.
       if (c.dirtyCas) parts.push('(a watched key changed: EXEC will fail)');
       if (c.blocked) parts.push(`blocked in ${rc.blockedOn}`);
+      if (rc.running !== null) parts.push(`running ${rc.running}`);
       out += `${name === this.current ? '*' : ' '} ${name.padEnd(width)}  ${parts.join('  ')}\n`;
     }
     return out;

@@ -164,10 +164,13 @@ export function parseMonitorLineFast(line: string): MonitorLine | null {
  */
 export function readMonitorTrace(text: string, opts: ReadTraceOptions = {}): TraceEntry[] {
   const out: TraceEntry[] = [];
-  const lines = text.split('\n');
   let script: TraceEntry | null = null;
-  for (let i = 0; i < lines.length; i++) {
-    let line = lines[i];
+  // Line by line with indexOf: a split() array would keep every line alive at once.
+  for (let i = 0, pos = 0; pos <= text.length; i++) {
+    let nl = text.indexOf('\n', pos);
+    if (nl < 0) nl = text.length;
+    let line = text.slice(pos, nl);
+    pos = nl + 1;
     if (line.endsWith('\r')) line = line.slice(0, -1);
     if (line === '' || line === 'OK' || line === '+OK') continue;
     let m: MonitorLine | null = parseMonitorLineFast(line);

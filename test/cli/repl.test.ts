@@ -72,6 +72,60 @@ describe('repl session', () => {
     s.close();
   });
 
+  test('a long script does not freeze the REPL: other clients get BUSY, SCRIPT KILL / FUNCTION KILL stop it', async () => {
+    const s = new ReplSession({ virtualTime: 1_700_000_000_000, sim: { config: { 'busy-reply-threshold': '100' } } });
+    const out = await feed(s, [
+      'EVAL "while true do end" 0',
+      '@B PING',
+      'PING',
+      ':clients',
+      '@B SCRIPT KILL',
+      '@B PING',
+      'EVAL "redis.call(\'set\',\'x\',1) while true do end" 0',
+      '@B SCRIPT KILL',
+      '@B FUNCTION KILL',
+    ]);
+    expect(out).toBe([
+      '(script still running after busy-reply-threshold: other clients get BUSY; @NAME SCRIPT KILL stops it)',
+      '(error) BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.',
+      'client A is waiting for its script ("EVAL" "while true do end" "0"): send from another client (@NAME ...), e.g. @NAME SCRIPT KILL',
+      '* A  id=1 db=0  no MULTI  running "EVAL" "while true do end" "0"',
+      '  B  id=2 db=0  no MULTI',
+      'OK',
+      'A: (error) ERR Script killed by user with SCRIPT KILL... script: 694a5fe1ddb97a4c6a1bf299d9537c7d3d0f84e7, on @user_script:1.',
+      'PONG',
+      '(script still running after busy-reply-threshold: other clients get BUSY; @NAME SCRIPT KILL stops it)',
+      '(error) UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.',
+      '(error) UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.',
+      '',
+    ].join('\n'));
+    s.close();
+  });
+
+  test('a long FCALL: FUNCTION KILL, and SCRIPT KILL is refused as in Redis', async () => {
+    const s = new ReplSession({ virtualTime: 1_700_000_000_000, sim: { config: { 'busy-reply-threshold': '100' } } });
+    const out = await feed(s, [
+      'FUNCTION LOAD "#!lua name=lib\\nredis.register_function(\'spin\', function() while true do end end)"',
+      'FCALL spin 0',
+      '@B SCRIPT KILL',
+      '@B FUNCTION KILL',
+      'FCALL spin 0',
+      '@B FUNCTION KILL',
+    ]);
+    expect(out).toBe([
+      '"lib"',
+      '(script still running after busy-reply-threshold: other clients get BUSY; @NAME FUNCTION KILL stops it)',
+      '(error) BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.',
+      'OK',
+      'A: (error) ERR Script killed by user with SCRIPT KILL... script: spin, on @user_function:2.',
+      '(script still running after busy-reply-threshold: other clients get BUSY; @NAME FUNCTION KILL stops it)',
+      'OK',
+      'A: (error) ERR Script killed by user with SCRIPT KILL... script: spin, on @user_function:2.',
+      '',
+    ].join('\n'));
+    s.close();
+  });
+
   test(':time advances the virtual clock and fires timeouts', async () => {
     const s = new ReplSession({ virtualTime: 1_700_000_000_000 });
     const out = await feed(s, [
@@ -137,6 +191,15 @@ describe.skipIf(!built)('redsim repl (dist build), piped stdin', () => {
     });
     expect(r.status).toBe(0);
     expect(r.stdout).toBe('OK\n(blocked)\nvirtual time 1700000001001 ms (2023-11-14T22:13:21.001Z)\nB: (nil)\n"v"\nOK\n"\\xff"\n');
+  });
+
+  test('end of input while a script runs (even one that wrote) ends the REPL', () => {
+    const r = spawnSync(process.execPath, [BIN, 'repl', '--config', 'busy-reply-threshold=50'], {
+      input: 'EVAL "redis.call(\'set\',\'a\',1) while true do end" 0\n@B PING\n', encoding: 'latin1', timeout: 20_000,
+    });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe('(script still running after busy-reply-threshold: other clients get BUSY; @NAME SCRIPT KILL stops it)\n' +
+      '(error) BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.\n');
   });
 });
 

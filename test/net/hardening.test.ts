@@ -160,7 +160,8 @@ describe('timeout closes idle clients on the server clock', () => {
 
 describe('SHUTDOWN', () => {
   test('in-process: closes the instance; later calls reject with ServerClosedError', async () => {
-    const sim = new RedSim({ seed: 1 });
+    // An unwritable dir: SHUTDOWN SAVE cannot save, so it refuses to exit.
+    const sim = new RedSim({ seed: 1, config: { dir: '/nonexistent-redsim-dir' } });
     const a = sim.connect();
     const b = sim.connect();
     await a.call('SET', 'k', 'v');
@@ -172,8 +173,19 @@ describe('SHUTDOWN', () => {
     expect(() => b.callSync('PING')).toThrow(ServerClosedError);
   });
 
-  test('with save points configured it must save: an error unless NOSAVE or FORCE', async () => {
-    const sim = new RedSim({ seed: 1, config: { save: '3600 1' } });
+  test('SHUTDOWN SAVE writes dir/dbfilename, then closes', async () => {
+    const { mkdtempSync, existsSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(`${tmpdir()}/redsim-shutdown-`);
+    const sim = new RedSim({ seed: 1, config: { dir } });
+    const a = sim.connect();
+    await a.call('SET', 'k', 'v');
+    await expect(a.call('SHUTDOWN', 'SAVE')).rejects.toBeInstanceOf(ServerClosedError);
+    expect(existsSync(`${dir}/dump.rdb`)).toBe(true);
+  });
+
+  test('with save points configured it must save: an error when saving fails, unless NOSAVE or FORCE', async () => {
+    const sim = new RedSim({ seed: 1, config: { save: '3600 1', dir: '/nonexistent-redsim-dir' } });
     const a = sim.connect();
     await expect(a.call('SHUTDOWN')).rejects.toThrow('ERR Errors trying to SHUTDOWN. Check logs.');
     await expect(a.call('SHUTDOWN', 'NOW')).rejects.toThrow('ERR Errors trying to SHUTDOWN. Check logs.');

@@ -155,3 +155,26 @@ describe('coroutine.yield from the script body', () => {
     expect(b.send('EVAL', 'return coroutine.wrap(function() coroutine.yield(5) end)()', 0)).toEqual({ t: 'int', v: 5 });
   });
 });
+
+describe('issue 7: functions while busy, and the FUNCTION LOAD budget', () => {
+  it('SCRIPT FLUSH and FUNCTION FLUSH during a busy FCALL answer BUSY', async () => {
+    const { a, b } = setup();
+    expect(a.send('FUNCTION', 'LOAD', "#!lua name=l\nredis.register_function('spin', function() while true do end end)")).toEqual({ t: 'bulk', v: 'l' });
+    const p = b.send('FCALL', 'spin', '0');
+    expect(p).toBeInstanceOf(Promise);
+    const FBUSY = 'BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.';
+    expect(a.send('SCRIPT', 'FLUSH')).toEqual({ t: 'error', v: FBUSY });
+    expect(a.send('FUNCTION', 'FLUSH')).toEqual({ t: 'error', v: FBUSY });
+    expect(a.send('FUNCTION', 'KILL')).toEqual({ t: 'status', v: 'OK' });
+    expect(((await p) as { v: string }).v).toBe('ERR Script killed by user with SCRIPT KILL... script: spin, on @user_function:2.');
+  });
+
+  it('a library body Redis loads in ~100 ms is accepted; an endless one times out', () => {
+    const { a } = setup();
+    // 3M VM instructions: about 70 ms on Redis 7.0.15 here, seconds on fengari
+    expect(a.send('FUNCTION', 'LOAD', "#!lua name=t1\nlocal x=0 for i=1,1.5e6 do x = x + i end\nredis.register_function('t1', function() return 1 end)"))
+      .toEqual({ t: 'bulk', v: 't1' });
+    expect(a.send('FUNCTION', 'LOAD', '#!lua name=t2\nwhile true do end'))
+      .toEqual({ t: 'error', v: 'ERR Error registering functions: ERR FUNCTION LOAD timeout' });
+  });
+});

@@ -3,6 +3,7 @@
  * FLUSHDB/FLUSHALL, DBSIZE (db.c). WATCH is honoured through the Database mutation
  * methods and touchAllWatchedKeysInDb.
  */
+import { saveNow } from '../../persistence/persistence.js';
 import { registerAll } from '../registry.js';
 import type { Ctx } from '../../context.js';
 import type { Database } from '../../keyspace/db.js';
@@ -181,6 +182,8 @@ registerAll({
   flushall(ctx, argv) {
     if (!flushArgsOk(argv)) return err(E.SYNTAX);
     for (const db of ctx.server.dbs) flushDb(ctx, db);
+    // flushallCommand: with save points configured, the now empty dataset is saved at once.
+    if ((ctx.server.config.get('save') ?? '') !== '') saveNow(ctx.server);
     return OK;
   },
 

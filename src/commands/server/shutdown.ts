@@ -3,6 +3,7 @@
  * `redsim serve` then exits the process. redsim has no persistence, so a shutdown
  * that must save fails as Redis's does when its save fails, unless FORCE.
  */
+import { saveNow } from '../../persistence/persistence.js';
 import { registerAll } from '../registry.js';
 import { OK, err, errSyntax, type Reply } from '../../reply.js';
 import { scriptingOf } from '../../scripting/engine.js';
@@ -29,8 +30,8 @@ function shutdown(ctx: Ctx, argv: string[]): Reply {
   const server = ctx.server;
   if (!nosave && server.busy?.timedOut) return err(server.busy.kind === 'eval' ? BUSY_EVAL : BUSY_FUNCTION);
   const mustSave = save || (!nosave && (server.config.get('save') ?? '') !== '');
-  // Redis logs "Error trying to save the DB, can't exit." and stays up; FORCE exits anyway.
-  if (mustSave && !force) return err('ERR Errors trying to SHUTDOWN. Check logs.');
+  // A failed save: Redis logs "Error trying to save the DB, can't exit." and stays up; FORCE exits anyway.
+  if (mustSave && saveNow(server) !== null && !force) return err('ERR Errors trying to SHUTDOWN. Check logs.');
   // A running script (even one that wrote) stops at its next hook.
   const rc = scriptingOf(server).current;
   if (rc) rc.killed = true;
