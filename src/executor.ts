@@ -101,7 +101,11 @@ function processCommand(server: RedSim, client: Client, argv: string[]): Reply |
   // Like c->lastcmd: set at lookup, even when the command is then rejected.
   client.lastCommand = spec ? spec.fullname : 'NULL';
   if (!spec) {
-    if (server.controlCommands && isControlCommand(argv[0])) return runControlCommand(server, argv);
+    if (server.controlCommands && isControlCommand(argv[0])) {
+      // The control channel moves the clock for everyone: only for clients that may run commands.
+      if (!client.authenticated && server.acl.authRequired(client)) return reject(server, client, 'NOAUTH Authentication required.');
+      return runControlCommand(server, argv);
+    }
     return reject(server, client, unknownCommandError(argv));
   }
   if (!arityOk(spec, argv.length)) return reject(server, client, `ERR wrong number of arguments for '${spec.fullname}' command`, spec);

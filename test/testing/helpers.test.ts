@@ -117,6 +117,14 @@ describe('control channel and startServer', () => {
     } finally { await srv.close(); }
   });
 
+  it('REDSIM.CLOCK needs an authenticated client when a password is required', () => {
+    const sim = new RedSim({ controlCommands: true, clock: new VirtualClock(5), config: { requirepass: 'pw' } });
+    const c = sim.connect();
+    expect(() => c.callSync('REDSIM.CLOCK', 'ADVANCE', '10')).toThrow('NOAUTH Authentication required.');
+    c.callSync('AUTH', 'pw');
+    expect(c.callSync('REDSIM.CLOCK', 'ADVANCE', '10')).toBe(15);
+  });
+
   it('REDSIM.CLOCK argument errors and a real clock', () => {
     const sim = new RedSim({ controlCommands: true, clock: new VirtualClock(5) });
     const c = sim.connect();
