@@ -310,7 +310,7 @@ export class RedSim {
 
   private logCall(client: Client, spec: CommandSpec, argv: string[], duration: number, st: CallStat): void {
     if (!spec.flags.has('skip_slowlog')) {
-      this.slowlog.push(argv, duration, this.clock.now(), client.kind === 'script' ? '?:0' : client.addr, client.name,
+      this.slowlog.push(spec.fullname, argv, duration, this.clock.now(), client.kind === 'script' ? '?:0' : client.addr, client.name,
         this.slowlogSlowerThan, this.slowlogMaxLen);
     }
     if (this.latencyTracking) (st.hist ??= new Histogram()).record(duration * 1000);

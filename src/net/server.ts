@@ -250,7 +250,9 @@ class ConnectionHandler {
   cron(nowMs: number): void {
     if (this.socket.destroyed) return;
     const timeout = this.sim.config.getNumber('timeout');
-    if (timeout > 0 && !this.blocked && this.client.blocked === null && this.client.outputClass === 'normal' && !this.sim.busy &&
+    const c = this.client;
+    // Redis never times out replicas, monitors, blocked or pub/sub clients.
+    if (timeout > 0 && !this.blocked && c.blocked === null && c.outputClass === 'normal' && !c.pubsubMode && !c.monitor && !this.sim.busy &&
       Math.floor(nowMs / 1000) - Math.floor(this.client.lastInteraction / 1000) > timeout) {
       this.socket.destroy();
       return;
