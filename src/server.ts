@@ -131,6 +131,8 @@ export class RedSim {
   readonly compactQueue: Database[] = [];
   /** A script or function is running (set by the scripting engine). */
   busy: null | { kind: 'eval' | 'function'; timedOut: boolean } = null;
+  /** Explain mode's listener (src/explain.ts); null: no records kept. */
+  explain: import('./explain.js').ExplainListener | null = null;
   /** Extension slots for subsystems (scripting engine, function libraries, ...). */
   readonly ext: Record<string, unknown> = {};
   /** Set by SHUTDOWN: the instance is closed; every later command throws ServerClosedError. */
