@@ -16,6 +16,8 @@ export class Client {
   dirtyExec = false;
   /** A watched key was modified: EXEC answers a null array. */
   dirtyCas = false;
+  /** The watched key whose change last set dirtyCas (every path sets both; explain mode reads it). */
+  dirtyCasKey: string | null = null;
   watched: WatchEntry[] = [];
   /** Set by QUIT (and protocol errors): the front end closes after writing the reply. */
   closeAfterReply = false;

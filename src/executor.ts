@@ -62,6 +62,7 @@ export function arityOk(spec: CommandSpec, argc: number): boolean {
  * and wraps the reason in an EXECABORT error.
  */
 function reject(server: RedSim, client: Client, msg: string, spec?: CommandSpec): Reply {
+  if (server.explain !== null) server.explain.rejected(client, spec, msg);
   if (client.multi) client.dirtyExec = true;
   server.stats.rejectedCalls++;
   server.countError(spec?.fullname === 'exec' ? 'EXECABORT' : msg);
@@ -269,6 +270,7 @@ export function call(server: RedSim, client: Client, spec: CommandSpec, argv: st
   st.calls++;
   st.usec += duration;
   server.afterCall(client, spec, argv, duration, r, st);
+  if (server.explain !== null) server.explain.called(client, spec, argv, r);
   if (monitored && !spec.flags.has('skip_monitor')) feedMonitors(server, client, argv, client.db.id);
   server.stats.commandsProcessed++;
   if (!(r instanceof Promise) && r.t === 'error') {

@@ -133,6 +133,8 @@ export class RedSim {
   readonly compactQueue: Database[] = [];
   /** A script or function is running (set by the scripting engine). */
   busy: null | { kind: 'eval' | 'function'; timedOut: boolean } = null;
+  /** Explain mode's listener (src/explain.ts); null: no records kept. */
+  explain: import('./explain.js').ExplainListener | null = null;
   /** Extension slots for subsystems (scripting engine, function libraries, ...). */
   readonly ext: Record<string, unknown> = {};
   /** Set by SHUTDOWN: the instance is closed; every later command throws ServerClosedError. */
@@ -321,7 +323,7 @@ export class RedSim {
 
   private logCall(client: Client, spec: CommandSpec, argv: string[], duration: number, st: CallStat): void {
     if (!spec.flags.has('skip_slowlog')) {
-      this.slowlog.push(argv, duration, this.clock.now(), client.kind === 'script' ? '?:0' : client.addr, client.name,
+      this.slowlog.push(spec.fullname, argv, duration, this.clock.now(), client.kind === 'script' ? '?:0' : client.addr, client.name,
         this.slowlogSlowerThan, this.slowlogMaxLen);
     }
     if (this.latencyTracking) (st.hist ??= new Histogram()).record(duration * 1000);
@@ -386,11 +388,12 @@ export class RedSim {
     if (this.isShutdown) throw new ServerClosedError();
     const prev = this.currentClient;
     this.currentClient = client;
-    // CLIENT REPLY SKIP silences the command after it (resetClient's flag shuffle).
-    const skipping = client.replySkip;
-    client.replySkip = false;
     let r: Reply | Promise<Reply>;
     try { r = execute(this, client, argv); } finally { this.currentClient = prev; }
+    // CLIENT REPLY SKIP silences the command after it (resetClient's flag shuffle);
+    // read after the command: CLIENT REPLY ON clears it and is answered.
+    const skipping = client.replySkip;
+    client.replySkip = false;
     if (client.replySkipNext) { client.replySkip = true; client.replySkipNext = false; }
     const tail = client.afterReply;
     if (tail !== null) {

@@ -146,8 +146,9 @@ export function buildProgram(): Command {
     .option('--seed <n>', 'seed for the random source', intArg('seed', -(2 ** 53), 2 ** 53))
     .option('--virtual-time <ms>', 'run on a virtual clock starting at this time (ms since the epoch); :time moves it', intArg('virtual-time', 0, 2 ** 53))
     .option('--config <name=value>', 'configuration override (repeatable)', collectConfig, {})
-    .action(async (o: { resp: string; seed?: number; virtualTime?: number; config: Record<string, string> }) => {
-      const opts: ReplOptions = { resp: o.resp === '3' ? 3 : 2, sim: { config: o.config } };
+    .option('--explain', 'after each reply, say what happened and why (:explain on|off inside)')
+    .action(async (o: { resp: string; seed?: number; virtualTime?: number; config: Record<string, string>; explain?: boolean }) => {
+      const opts: ReplOptions = { resp: o.resp === '3' ? 3 : 2, sim: { config: o.config }, explain: o.explain === true };
       if (o.seed !== undefined) opts.seed = o.seed;
       if (o.virtualTime !== undefined) opts.virtualTime = o.virtualTime;
       await runRepl(opts);

@@ -16,6 +16,8 @@ import { renderReply, renderReplyRaw, reprBytes } from '../resp/render.js';
 import { isRawOutput } from './run.js';
 import { splitArgBytes } from './split.js';
 import { scriptingOf } from '../scripting/engine.js';
+import { Explainer } from './explain.js';
+import { lookupCommand } from '../commands/table.js';
 
 export interface ReplOptions {
   resp?: 2 | 3;
@@ -23,6 +25,8 @@ export interface ReplOptions {
   /** Run on a virtual clock starting at this time (ms since the epoch); `:time` moves it. */
   virtualTime?: number;
   sim?: RedSimOptions;
+  /** Start with explain mode on (`:explain on`). */
+  explain?: boolean;
 }
 
 interface ReplClient {
@@ -42,6 +46,7 @@ export const REPL_HELP = [
   '  :time             show the virtual time (with --virtual-time)',
   '  :time +MS         advance the virtual clock by MS milliseconds, firing timeouts',
   '  :time MS          set the virtual clock to MS (ms since the epoch, not backwards)',
+  '  :explain on|off   after each reply, say what happened and why',
   '  :help             this list',
   '  quit, exit        leave',
   'A blocked command (BLPOP...) prints (blocked); its reply is printed later,',
@@ -63,6 +68,7 @@ export class ReplSession {
   private held = '';
   private readonly resp: 2 | 3;
   private nextPort = 50001;
+  private explainer: Explainer | null = null;
 
   constructor(opts: ReplOptions = {}) {
     const simOpts: RedSimOptions = { ...opts.sim };
@@ -71,6 +77,17 @@ export class ReplSession {
     this.sim = new RedSim(simOpts);
     this.resp = opts.resp ?? 2;
     this.client('A');
+    if (opts.explain) this.setExplain(true);
+  }
+
+  /** Explain mode: attach (or detach) the executor's record listener. */
+  setExplain(on: boolean): void {
+    this.explainer = on ? new Explainer(this.sim) : null;
+    this.sim.explain = this.explainer;
+  }
+
+  private named() {
+    return [...this.clients.values()].filter((c) => !c.client.closed);
   }
 
   /** The prompt redis-cli would show for the current client, with its name first. */
@@ -155,15 +172,27 @@ export class ReplSession {
   }
 
   private async send(rc: ReplClient, argv: string[]): Promise<string> {
+    const ex = this.explainer;
+    const pre = ex ? ex.before(this.named()) : null;
+    if (ex) {
+      const name = lookupCommand(argv)?.fullname;
+      if (name === 'script|kill' || name === 'function|kill') ex.noteKill(rc.name, ex.killContext());
+    }
+    const say = (reply: Reply | 'blocked' | 'running', prefix = ''): string => {
+      if (!ex || !pre) return '';
+      const lines = ex.explain(rc, argv, reply, pre.get(rc.client));
+      if (reply !== 'blocked' && reply !== 'running') lines.push(...ex.afterLine(this.named(), pre, rc, argv));
+      return lines.map((l) => `${prefix}-- ${l}\n`).join('');
+    };
     const r = this.sim.execute(rc.client, argv);
-    if (!(r instanceof Promise)) return this.render(rc, argv, r);
+    if (!(r instanceof Promise)) return this.render(rc, argv, r) + say(r);
     const shown = argv.map(reprBytes).join(' ');
     const late = (reply: Reply) => {
       const prefix = `${rc.name}: `;
       const text = this.render(rc, argv, reply);
       // Continuation lines line up under the first one.
       const indented = text.replace(/\n(?=.)/g, '\n' + ' '.repeat(prefix.length));
-      this.emit(prefix + indented);
+      this.emit(prefix + indented + say(reply, ' '.repeat(prefix.length)));
     };
     if (!rc.client.blocked) {
       // A script past busy-reply-threshold: it keeps running in slices on the event
@@ -171,11 +200,11 @@ export class ReplSession {
       rc.running = shown;
       void r.then((reply) => { rc.running = null; late(reply); });
       const kill = /^fcall/i.test(argv[0]) ? 'FUNCTION KILL' : 'SCRIPT KILL';
-      return `(script still running after busy-reply-threshold: other clients get BUSY; @NAME ${kill} stops it)\n`;
+      return `(script still running after busy-reply-threshold: other clients get BUSY; @NAME ${kill} stops it)\n` + say('running');
     }
     rc.blockedOn = shown;
     void r.then((reply) => { rc.blockedOn = null; late(reply); });
-    return '(blocked)\n';
+    return '(blocked)\n' + say('blocked');
   }
 
   private replCommand(line: string): string {
@@ -192,8 +221,16 @@ export class ReplSession {
       }
       case ':clients':
         return this.listClients();
-      case ':time':
-        return this.time(args);
+      case ':time': {
+        const ex = this.explainer;
+        const pre = ex ? ex.before(this.named()) : null;
+        const out = this.time(args);
+        return ex && pre ? out + ex.afterLine(this.named(), pre, null, null).map((l) => `-- ${l}\n`).join('') : out;
+      }
+      case ':explain':
+        if (args.length !== 1 || !/^(on|off)$/i.test(args[0])) return `usage: :explain on|off (now ${this.explainer ? 'on' : 'off'})\n`;
+        this.setExplain(args[0].toLowerCase() === 'on');
+        return '';
       default:
         return `unknown REPL command '${cmd}' (:help lists them)\n`;
     }

@@ -443,7 +443,11 @@ export function scriptCall(rc: RunCtx, argv: string[]): Reply | string {
     }
   }
   const write = flags.has('write');
-  if (rc.readOnly && (write || flags.has('may_replicate'))) return 'Write commands are not allowed from read-only scripts.';
+  if (rc.readOnly && (write || flags.has('may_replicate'))) {
+    const msg = 'Write commands are not allowed from read-only scripts.';
+    if (rc.server.explain !== null) rc.server.explain.scriptRefused(spec, argv, 'read-only', msg);
+    return msg;
+  }
   // scriptVerifyOOM: refused only before the script's first write, when memory was over the limit at its start.
   if (!rc.allowOom && rc.server.maxmemory !== 0 && !rc.writeDirty && rc.server.preCommandOom && flags.has('denyoom')) {
     return `-${OOM_ERR}`;

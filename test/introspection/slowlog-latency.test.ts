@@ -74,3 +74,16 @@ describe('latency histogram buckets (hdr, 2 significant figures)', () => {
     expect(h.cdf()).toEqual([[1, 2], [4, 3], [16, 4], [33, 5], [66, 6], [132, 7], [4227, 8]]);
   });
 });
+
+describe('SLOWLOG redaction', () => {
+  it('hides passwords and user rules as the commands redact them', () => {
+    const { c } = sim();
+    c.callSync('CONFIG', 'SET', 'slowlog-log-slower-than', '0');
+    c.callSync('SLOWLOG', 'RESET');
+    c.callSync('CONFIG', 'SET', 'masterauth', 'secret');
+    c.callSync('ACL', 'SETUSER', 'u1', '>pw', '+get');
+    c.callSync('ACL', 'DELUSER', 'u1');
+    const log = (c.callSync('SLOWLOG', 'GET') as unknown[][]).map((e) => (e[3] as string[]).join(' '));
+    expect(log).toEqual(['ACL DELUSER u1', 'ACL SETUSER (redacted) (redacted) (redacted)', 'CONFIG SET masterauth (redacted)', 'SLOWLOG RESET']);
+  });
+});

@@ -24,6 +24,7 @@ export function touchWatchedKey(db: Database, key: string): void {
       break;
     }
     w.client.dirtyCas = true;
+    (w.client as Client).dirtyCasKey = key;
     unwatchAllOf(w.client as Client);
   }
 }
@@ -46,6 +47,7 @@ export function touchAllWatchedKeysInDb(emptied: Database, replacedWith?: Databa
         continue;
       }
       w.client.dirtyCas = true;
+      (w.client as Client).dirtyCasKey = key;
     }
   }
 }
@@ -117,7 +119,8 @@ registerAll({
     const c = ctx.client;
     if (!c.multi) return err('ERR EXEC without MULTI');
     // Keys that were already expired when watched do not count (Redis's isWatchedKeyExpired).
-    if (c.watched.some((w) => !w.expired && w.db.isExpired(w.key))) c.dirtyCas = true;
+    const expired = c.watched.find((w) => !w.expired && w.db.isExpired(w.key));
+    if (expired) { c.dirtyCas = true; c.dirtyCasKey = expired.key; }
     if (c.dirtyExec || c.dirtyCas) {
       const r = c.dirtyExec ? err('EXECABORT Transaction discarded because of previous errors.') : NILARRAY;
       discardTransaction(c);
