@@ -103,10 +103,10 @@ export class ReplSession {
     return [...this.clients.values()].filter((c) => !c.client.closed);
   }
 
-  /** The prompt redis-cli would show for the current client, with its name first. */
-  prompt(): string {
-    const c = this.client(this.current).client;
-    return `${this.current} 127.0.0.1:6379${c.db.id !== 0 ? `[${c.db.id}]` : ''}${c.multi ? '(TX)' : ''}> `;
+  /** The prompt redis-cli would show for the current client (or NAME), with its name first. */
+  prompt(name: string = this.current): string {
+    const c = this.client(name).client;
+    return `${name} 127.0.0.1:6379${c.db.id !== 0 ? `[${c.db.id}]` : ''}${c.multi ? '(TX)' : ''}> `;
   }
 
   /** Handle one input line (a byte string). Returns the bytes to print and whether to quit. */

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ReplSession, REPL_HELP } from '../../src/cli/repl.js';
 
@@ -362,6 +362,15 @@ describe.skipIf(!built)('redsim repl (dist build), piped stdin', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toBe('(script still running after busy-reply-threshold: other clients get BUSY; @NAME SCRIPT KILL stops it)\n' +
       '(error) BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.\n');
+  });
+});
+
+describe.skipIf(!built)('redsim repl --lesson (dist build)', () => {
+  test('--no-pause prints the checked-in transcript', () => {
+    const file = fileURLToPath(new URL('../../examples/lessons/02-multi-exec-errors.txt', import.meta.url));
+    const r = spawnSync(process.execPath, [BIN, 'repl', '--lesson', file, '--no-pause'], { encoding: 'latin1' });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(readFileSync(file.replace(/\.txt$/, '.transcript'), 'latin1'));
   });
 });
 
