@@ -18,6 +18,7 @@ import { parseEvalShebang, SCRIPT_FLAG } from './scripting/shebang.js';
 import { afterCommand, clusterOf, getNodeByQuery, needsRouting, redirectError, setClientSlot } from './cluster/routing.js';
 import { checkCommand, nopermMessage, unrestricted } from './acl/check.js';
 import { isControlCommand, runControlCommand } from './control.js';
+import type { Propagation } from './persistence/propagate.js';
 
 /** Commands that run (not queue) while the client is in MULTI. */
 const TX_CONTROL = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
@@ -174,7 +175,10 @@ const OOM_MULTI_EXEMPT = new Set(['exec', 'discard', 'quit', 'reset']);
  * queued in MULTI.
  */
 function oomCheck(server: RedSim, client: Client, spec: CommandSpec, argv: string[]): boolean {
-  const oom = !server.evictor.perform();
+  const prop = server.ext.propagation as Propagation | undefined;
+  let oom: boolean;
+  // Eviction's DELs are emitted before the command, never wrapped in MULTI/EXEC.
+  if (prop?.active) { let ok = true; prop.unwrapped(() => { ok = server.evictor.perform(); }); oom = !ok; } else oom = !server.evictor.perform();
   server.preCommandOom = oom;
   if (!oom) return false;
   if (client.multi && !OOM_MULTI_EXEMPT.has(spec.fullname)) return true;
@@ -250,6 +254,9 @@ export function call(server: RedSim, client: Client, spec: CommandSpec, argv: st
   const monitored = server.monitors.size !== 0 && !spec.flags.has('admin');
   if (monitored && FEED_BEFORE.has(spec.fullname)) feedMonitors(server, client, argv, client.db.id);
   const t0 = server.clock.nowUs();
+  const prop = server.ext.propagation as Propagation | undefined;
+  const propagating = prop !== undefined && prop.active;
+  if (propagating) prop.enter();
   try {
     r = handler ? handler(ctx, argv) : unsupportedReply(spec);
   } catch (e) {
@@ -257,6 +264,7 @@ export function call(server: RedSim, client: Client, spec: CommandSpec, argv: st
   } finally {
     server.callDepth--;
   }
+  if (propagating) prop.leave(spec, argv, r, client.db);
   const duration = Math.max(0, Math.floor(server.clock.nowUs() - t0));
   const st = server.stats.calls.entry(info.id, spec.fullname);
   st.calls++;
@@ -271,6 +279,8 @@ export function call(server: RedSim, client: Client, spec: CommandSpec, argv: st
     if (!noErrorStats.has(r)) server.countError(r.v);
   }
   if (outer) {
+    // propagatePendingCommands at the end of the execution unit (afterCommand).
+    if (propagating) prop.flush(spec.fullname === 'randomkey' || spec.fullname === 'scan');
     server.blocking.serveReady();
     if (server.compactQueue.length !== 0) server.compactDatabases();
   }

@@ -26,6 +26,8 @@ import { LatencyMonitor, Histogram } from './introspection/latency.js';
 import type { CommandSpec } from './commands/table.js';
 import type { MemAccount } from './keyspace/db.js';
 import { trackedUsedMemory } from './keyspace/memory.js';
+import { aofOf } from './persistence/aof.js';
+import { propagateExpired, propagateEvicted, propagationOf, type Propagation } from './persistence/propagate.js';
 
 export interface RedSimOptions {
   clock?: Clock;
@@ -180,7 +182,12 @@ export class RedSim {
       now: () => server.now(),
       signalModified: (db, key) => { server.dirty++; touchWatchedKey(db, key); },
       signalReady: (db, key) => server.blocking.signalReady(db, key),
-      onExpired: (db, key) => notifyKeyspaceEvent(server, NOTIFY.EXPIRED, 'expired', key, db.id),
+      onExpired: (db, key) => {
+        notifyKeyspaceEvent(server, NOTIFY.EXPIRED, 'expired', key, db.id);
+        propagateExpired(server, db, key);
+        // Expiry is not a change a command made (Redis keeps server.dirty): cancel the signal's increment.
+        server.dirty--;
+      },
       compactDue: (db) => { server.compactQueue.push(db); },
       stats: this.stats,
       lfu: null,
@@ -205,7 +212,7 @@ export class RedSim {
       lfuDecayTime: () => server.config.getNumber('lfu-decay-time'),
       usedMemory: () => server.usedMemory(),
       maxmemory: () => server.config.getNumber('maxmemory'),
-      onEvicted: (db, key) => { server.stats.evictedKeys++; server.onEvicted?.(db, key); },
+      onEvicted: (db, key) => { server.stats.evictedKeys++; propagateEvicted(server, db, key); server.onEvicted?.(db, key); },
     });
     this.configChanged('maxmemory');
   }
@@ -261,6 +268,12 @@ export class RedSim {
   /** Re-read the parameters the keyspace caches; requirepass becomes the default user's password. */
   private configChanged(name: string): void {
     const cfg = this.config;
+    if (name === 'appendonly') {
+      // startAppendOnly / stopAppendOnly: a rewrite writes the new base and incr files.
+      const aof = aofOf(this);
+      if (cfg.get(name) === 'yes') aof.start(); else aof.stop();
+      return;
+    }
     if (name === 'notify-keyspace-events') {
       // Options given at start-up are stored as written: normalise them once here.
       const f = keyspaceEventsStringToFlags(cfg.get(name) ?? '');
@@ -375,11 +388,12 @@ export class RedSim {
     if (this.isShutdown) throw new ServerClosedError();
     const prev = this.currentClient;
     this.currentClient = client;
-    // CLIENT REPLY SKIP silences the command after it (resetClient's flag shuffle).
-    const skipping = client.replySkip;
-    client.replySkip = false;
     let r: Reply | Promise<Reply>;
     try { r = execute(this, client, argv); } finally { this.currentClient = prev; }
+    // CLIENT REPLY SKIP silences the command after it (resetClient's flag shuffle);
+    // read after the command: CLIENT REPLY ON clears it and is answered.
+    const skipping = client.replySkip;
+    client.replySkip = false;
     if (client.replySkipNext) { client.replySkip = true; client.replySkipNext = false; }
     const tail = client.afterReply;
     if (tail !== null) {
@@ -439,6 +453,14 @@ export class RedSim {
    * stay deterministic). An idle server with many volatile keys does O(dbs * 20).
    */
   activeExpireCycle(): void {
+    // Active expiry's DELs are emitted as they are, never wrapped in MULTI/EXEC.
+    propagationOf(this).unwrapped(() => this.activeExpireCycleRun());
+  }
+
+  /** The propagation stream (src/persistence/propagate.ts): subscribe to see what the AOF and a replica get. */
+  get propagation(): Propagation { return propagationOf(this); }
+
+  private activeExpireCycleRun(): void {
     const effort = this.config.getNumber('active-expire-effort') - 1;
     const keysPerLoop = 20 + 5 * effort;
     const acceptableStale = 10 - effort;

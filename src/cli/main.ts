@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { RedSim, type RedSimOptions } from '../server.js';
 import { loadRdbFile, rdbPath } from '../persistence/persistence.js';
+import { startAofOnBoot } from '../persistence/aof.js';
 import { VirtualClock } from '../clock.js';
 import { RedSimServer } from '../net/server.js';
 import { RedSimCluster } from '../cluster/cluster.js';
@@ -97,7 +98,10 @@ export function buildProgram(): Command {
       const sim = new RedSim(simOpts);
       // As redis-server: load dir/dbfilename when it exists (SAVE/BGSAVE write it).
       try {
-        if (loadRdbFile(sim)) process.stdout.write(`redsim: DB loaded from ${rdbPath(sim)}\n`);
+        // With appendonly yes the AOF directory is the source, as in Redis 7.0 (the RDB file is not read).
+        if (sim.config.get('appendonly') === 'yes') {
+          if (startAofOnBoot(sim)) process.stdout.write('redsim: DB loaded from append only file\n');
+        } else if (loadRdbFile(sim)) process.stdout.write(`redsim: DB loaded from ${rdbPath(sim)}\n`);
       } catch (e) {
         process.stderr.write(`redsim: ${(e as Error).message}\n`);
         process.exit(1);

@@ -4,6 +4,7 @@ import './connection/connection.js';
 import './acl/acl.js';
 import './server/server.js';
 import './server/persistence.js';
+import './server/aof.js';
 import './string/string.js';
 import './generic/generic.js';
 import './hash/hash.js';

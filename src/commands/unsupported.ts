@@ -5,7 +5,7 @@
 import { unsupported } from './registry.js';
 
 unsupported(['psync', 'sync', 'replconf', 'replicaof', 'slaveof', 'role', 'wait', 'failover'], 'replication is not simulated');
-unsupported(['bgrewriteaof', 'config|rewrite', 'migrate', 'restore-asking'], 'there is no persistence or server process to manage');
+unsupported(['config|rewrite', 'migrate', 'restore-asking'], 'there is no persistence or server process to manage');
 unsupported(['module|list', 'module|load', 'module|loadex', 'module|unload'], 'modules cannot be loaded');
 unsupported(['client|caching', 'client|tracking', 'client|trackinginfo', 'client|pause', 'client|unpause'],
   'client-side caching, pausing and reply modes are not implemented yet');

@@ -4,6 +4,7 @@
  * Reports ops/s and the ratios the README quotes. Not a unit test: timings vary.
  */
 import { createRequire } from 'node:module';
+import net from 'node:net';
 import { spawn } from 'node:child_process';
 import { RedSim } from '../../src/server.js';
 import { startServer } from '../../src/testing/server.js';
@@ -164,6 +165,45 @@ async function main() {
     results.xrangeBig = await rate('redsim XRANGE COUNT 10 at the end of 10^6', 20_000, () => big.callSync('XRANGE', 'big', '999990', '+', 'COUNT', '10'));
   }
 
+  console.log('\nPUBLISH to 1 / 10 / 1,000 subscribers (one op = one PUBLISH, delivered to every subscriber):');
+  {
+    // Subscribers over TCP are raw sockets that only drain what they get.
+    const subscribeSockets = async (port: number, k: number): Promise<net.Socket[]> => {
+      const socks: net.Socket[] = [];
+      for (let i = 0; i < k; i++) {
+        const s = net.connect(port, '127.0.0.1');
+        await new Promise((r) => s.once('connect', r));
+        s.on('data', () => {});
+        s.write('SUBSCRIBE ch\r\n');
+        socks.push(s);
+      }
+      await new Promise((r) => setTimeout(r, 200));
+      return socks;
+    };
+    for (const k of [1, 10, 1000]) {
+      const ops = k === 1000 ? 1000 : 10_000;
+      const sim = new RedSim({ seed: 1 });
+      let got = 0;
+      for (let i = 0; i < k; i++) { const c = sim.connect(); c.callSync('SUBSCRIBE', 'ch'); c.on('message', () => { got++; }); }
+      const pub = sim.connect();
+      results[`pub${k}`] = await rate(`redsim in-process PUBLISH, ${k} subscriber(s)`, ops, () => pub.call('PUBLISH', 'ch', 'hello'));
+      if (got === 0) throw new Error('no message delivered');
+      const srv = await startServer({ seed: 1 });
+      const socks = await subscribeSockets(srv.port, k);
+      const sio = new IORedis({ port: srv.port, host: '127.0.0.1' });
+      results[`pubServer${k}`] = await rate(`redsim serve PUBLISH via ioredis, ${k} sub(s)`, ops, () => sio.publish('ch', 'hello'));
+      sio.disconnect();
+      for (const s of socks) s.destroy();
+      await srv.close();
+      if (io) {
+        const port = io.options.port as number;
+        const rs = await subscribeSockets(port, k);
+        results[`pubReal${k}`] = await rate(`real redis PUBLISH via ioredis, ${k} sub(s)`, ops, () => io.publish('ch', 'hello'));
+        for (const s of rs) s.destroy();
+      }
+    }
+  }
+
   console.log('\nratios:');
   const ratio = (a: number | undefined, b: number | undefined) => (a && b ? (a / b).toFixed(1) + 'x' : 'n/a');
   console.log(`  redsim SET+GET vs ioredis-mock:        ${ratio(results.redsim, results.mock)} (callSync: ${ratio(results.redsimSync, results.mock)})`);
@@ -176,6 +216,7 @@ async function main() {
   console.log(`  FCALL vs real Redis loopback:          ${ratio(results.fcall, results.realFcall)}`);
   console.log(`  XADD in-process vs real Redis loopback: ${ratio(results.xadd, results.xaddReal)}`);
   console.log(`  XREADGROUP+XACK in-process vs real:     ${ratio(results.xreadack, results.xreadackReal)}`);
+  for (const k of [1, 10, 1000]) console.log(`  PUBLISH to ${String(k).padEnd(4)} subs, in-process / serve / real: ${Math.round(results[`pub${k}`] ?? 0)} / ${Math.round(results[`pubServer${k}`] ?? 0)} / ${Math.round(results[`pubReal${k}`] ?? 0)}`);
   console.log(`  memory/key strings, ioredis-mock/redsim: ${ratio(results.memMockStr, results.memRedsimStr)}`);
   console.log(`  memory/field hash, ioredis-mock/redsim:  ${ratio(results.memMockHash, results.memRedsimHash)}`);
 

@@ -196,7 +196,9 @@ export function normalize(r: Reply, mode: Mode, resp: 2 | 3): Buffer {
 export async function runScenario(file: string, redisBin: string, opts: { via?: 'inprocess' | 'tcp' } = {}): Promise<{ compared: number; mismatches: Mismatch[] }> {
   const text = readFileSync(file, 'utf8');
   const real = await RealRedis.start(redisBin);
-  const sim = new RedSim({ clock: new VirtualClock(Date.now()), seed: 1, config: { 'enable-debug-command': 'yes' } });
+  // A private dir, like the real server's: SAVE / DEBUG RELOAD never write into the checkout.
+  const simDir = mkdtempSync(path.join(tmpdir(), 'redsim-diff-'));
+  const sim = new RedSim({ clock: new VirtualClock(Date.now()), seed: 1, config: { 'enable-debug-command': 'yes', dir: simDir } });
   const tcp = opts.via === 'tcp' ? new RedSimServer(sim) : null;
   const simPort = tcp ? (await tcp.listen({ port: 0, host: '127.0.0.1' })).port : 0;
   const simConns = new Map<string, RealConn>();
@@ -365,6 +367,7 @@ export async function runScenario(file: string, redisBin: string, opts: { via?: 
     await tcp?.close();
     sim.stop();
     real.stop();
+    rmSync(simDir, { recursive: true, force: true });
   }
   return { compared, mismatches };
 }

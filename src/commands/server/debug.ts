@@ -3,6 +3,7 @@
  * the knobs that only reply OK, HELP). The "protected command" check
  * (enable-debug-command) happens in the executor, before the command runs.
  */
+import { debugLoadAof } from './aof.js';
 import { registerAll } from '../registry.js';
 import { debugReload } from './persistence.js';
 import {
@@ -249,6 +250,7 @@ registerAll({
     if (argc === 2 && sub === 'help') return helpReply('DEBUG', HELP_LINES);
     if (sub === 'sleep' && argc === 3) return debugSleep(ctx, argv[2]);
     if (sub === 'reload') return debugReload(ctx, argv);
+    if (sub === 'loadaof') return debugLoadAof(ctx);
     if (sub === 'protocol' && argc === 3) return protocolReply(ctx, argv[2]);
     if (sub === 'error' && argc === 3) return err(argv[2].replace(/[\r\n]/g, ' '));
     if (sub === 'log' && argc === 3) return OK;

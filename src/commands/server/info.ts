@@ -9,6 +9,7 @@
 import os from 'node:os';
 import type { RedSim } from '../../server.js';
 import { memoryOverhead } from '../../keyspace/memory.js';
+import { aofOf } from '../../persistence/aof.js';
 import { usedMemoryWithPeak, memPeak } from './memory.js';
 
 type Section = (s: RedSim) => Array<[string, string | number]>;
@@ -98,9 +99,7 @@ const SECTIONS: Record<string, Section> = {
     ['rdb_last_save_time', Math.floor(s.startTime / 1000)], ['rdb_last_bgsave_status', 'ok'],
     ['rdb_last_bgsave_time_sec', -1], ['rdb_current_bgsave_time_sec', -1], ['rdb_saves', 0], ['rdb_last_cow_size', 0],
     ['rdb_last_load_keys_expired', 0], ['rdb_last_load_keys_loaded', 0],
-    ['aof_enabled', 0], ['aof_rewrite_in_progress', 0], ['aof_rewrite_scheduled', 0], ['aof_last_rewrite_time_sec', -1],
-    ['aof_current_rewrite_time_sec', -1], ['aof_last_bgrewrite_status', 'ok'], ['aof_rewrites', 0],
-    ['aof_rewrites_consecutive_failures', 0], ['aof_last_write_status', 'ok'], ['aof_last_cow_size', 0],
+    ...aofInfo(s),
     ['module_fork_in_progress', 0], ['module_fork_last_cow_size', 0],
   ],
   stats: (s) => {
@@ -191,4 +190,22 @@ export function infoText(s: RedSim, args: string[]): string {
     parts.push(`# ${title(n)}\r\n${lines}`);
   }
   return parts.join('\r\n');
+}
+
+/** The aof_* fields of INFO persistence; the size fields only while AOF is on, as Redis prints them. */
+function aofInfo(s: RedSim): Array<[string, string | number]> {
+  const a = s.ext.aof ? aofOf(s) : null;
+  const st = a?.stats;
+  const rows: Array<[string, string | number]> = [
+    ['aof_enabled', a?.on ? 1 : 0], ['aof_rewrite_in_progress', 0], ['aof_rewrite_scheduled', 0],
+    ['aof_last_rewrite_time_sec', st ? st.lastRewriteTimeSec : -1],
+    ['aof_current_rewrite_time_sec', -1], ['aof_last_bgrewrite_status', st && !st.lastBgrewriteOk ? 'err' : 'ok'],
+    ['aof_rewrites', st ? st.rewrites : 0],
+    ['aof_rewrites_consecutive_failures', 0], ['aof_last_write_status', st && !st.lastWriteOk ? 'err' : 'ok'], ['aof_last_cow_size', 0],
+  ];
+  if (a?.on && st) {
+    rows.push(['aof_current_size', st.currentSize], ['aof_base_size', st.baseSize], ['aof_pending_rewrite', 0],
+      ['aof_buffer_length', 0], ['aof_pending_bio_fsync', 0], ['aof_delayed_fsync', st.delayedFsync]);
+  }
+  return rows;
 }

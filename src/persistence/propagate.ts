@@ -1,0 +1,232 @@
+/**
+ * The propagation stream (Redis 7.0's call()/alsoPropagate/propagatePendingCommands):
+ * what the AOF writes down and a replica would receive. Every executed command that
+ * changed the dataset is queued, rewritten as 7.0 rewrites it (relative TTLs become
+ * absolute, INCRBYFLOAT a SET KEEPTTL, SPOP SREMs, blocking pops plain pops, ...);
+ * scripts and EXEC are never queued themselves, only what they ran. At the end of
+ * the outermost call the queue is emitted, wrapped in MULTI/EXEC when it holds more
+ * than one command. Lazy expiry queues a DEL (or UNLINK) with the command that
+ * found the key; active expiry and eviction emit their DELs unwrapped.
+ *
+ * Subscribers (the AOF, a future replica feed) receive (dbid, argv, target) and keep
+ * their own SELECT state, as Redis's AOF and replication link each do.
+ */
+import type { RedSim } from '../server.js';
+import type { Reply } from '../reply.js';
+import type { CommandSpec } from '../commands/table.js';
+import type { Database } from '../keyspace/db.js';
+
+export const PROPAGATE_AOF = 1;
+export const PROPAGATE_REPL = 2;
+export const PROPAGATE_ALL = PROPAGATE_AOF | PROPAGATE_REPL;
+
+export type PropagationSubscriber = (dbid: number, argv: string[], target: number) => void;
+
+interface Op { db: number; argv: string[]; target: number }
+
+/** One call() in progress: the dirty counter at its start. */
+interface Frame { dirtyBefore: number }
+
+export class Propagation {
+  readonly subscribers = new Set<PropagationSubscriber>();
+  private pending: Op[] = [];
+  private frames: Frame[] = [];
+  /** Emit pending ops without a MULTI/EXEC wrapper (active expiry, eviction). */
+  private noMulti = false;
+
+  constructor(private readonly server: RedSim) {}
+
+  private mutedDepth = 0;
+
+  /** Is anyone listening? Nothing is computed otherwise. */
+  get active(): boolean { return this.subscribers.size !== 0 && this.mutedDepth === 0; }
+
+  /** Run fn without propagating anything it does (loading files: Redis clears server.dirty). */
+  muted(fn: () => void): void {
+    this.mutedDepth++;
+    try { fn(); } finally { this.mutedDepth--; if (this.mutedDepth === 0) this.pending = []; }
+  }
+
+  subscribe(fn: PropagationSubscriber): () => void {
+    this.subscribers.add(fn);
+    return () => { this.subscribers.delete(fn); };
+  }
+
+  /** alsoPropagate: queue a command for the end of the current execution unit. */
+  also(db: number, argv: string[], target = PROPAGATE_ALL): void {
+    if (!this.active) return;
+    this.pending.push({ db, argv, target });
+  }
+
+  /** call() is about to run a handler. */
+  enter(): void { this.frames.push({ dirtyBefore: this.server.dirty }); }
+
+  /** call() ran a handler: queue it (rewritten) if it changed the dataset. */
+  leave(spec: CommandSpec, argv: string[], reply: Reply | Promise<Reply>, db: Database): void {
+    const f = this.frames.pop();
+    if (!f || !this.active) return;
+    const dirty = this.server.dirty > f.dirtyBefore;
+    if (reply instanceof Promise) {
+      // A blocking command that blocked changed nothing yet; it is queued when served.
+      return;
+    }
+    const ops = rewriteForPropagation(this.server, spec, argv, reply, db, dirty);
+    for (const o of ops) this.pending.push({ db: db.id, argv: o.argv, target: o.target });
+  }
+
+  /** propagatePendingCommands: emit the queue, MULTI/EXEC-wrapped when it holds several commands. */
+  flush(arbitraryKeys = false): void {
+    if (this.pending.length === 0) return;
+    const ops = this.pending;
+    this.pending = [];
+    const tx = ops.length > 1 && !this.noMulti && !arbitraryKeys;
+    if (tx) this.emit(ops[0].db, ['MULTI'], PROPAGATE_ALL);
+    for (const o of ops) this.emit(o.db, o.argv, o.target);
+    if (tx) this.emit(ops[ops.length - 1].db, ['EXEC'], PROPAGATE_ALL);
+  }
+
+  /** Run fn as an execution unit whose deletions are emitted unwrapped (active expiry, eviction). */
+  unwrapped(fn: () => void): void {
+    const prev = this.noMulti;
+    this.noMulti = true;
+    try { fn(); } finally { this.flush(); this.noMulti = prev; }
+  }
+
+  private emit(db: number, argv: string[], target: number): void {
+    for (const s of this.subscribers) s(db, argv, target);
+  }
+}
+
+export function propagationOf(server: RedSim): Propagation {
+  let p = server.ext.propagation as Propagation | undefined;
+  if (!p) { p = new Propagation(server); server.ext.propagation = p; }
+  return p;
+}
+
+/** A key deleted by expiry: DEL, or UNLINK with lazyfree-lazy-expire (propagateDeletion). */
+export function propagateExpired(server: RedSim, db: Database, key: string): void {
+  const p = server.ext.propagation as Propagation | undefined;
+  if (!p?.active) return;
+  p.also(db.id, [server.config.get('lazyfree-lazy-expire') === 'yes' ? 'UNLINK' : 'DEL', key]);
+}
+
+/** A key evicted: DEL or UNLINK with lazyfree-lazy-eviction. */
+export function propagateEvicted(server: RedSim, db: Database, key: string): void {
+  const p = server.ext.propagation as Propagation | undefined;
+  if (!p?.active) return;
+  p.also(db.id, [server.config.get('lazyfree-lazy-eviction') === 'yes' ? 'UNLINK' : 'DEL', key]);
+}
+
+interface OutOp { argv: string[]; target: number }
+
+/** Script and transaction commands: only what they ran is propagated. */
+const NEVER = new Set(['exec', 'eval', 'evalsha', 'eval_ro', 'evalsha_ro', 'fcall', 'fcall_ro']);
+/** Commands that dirty the dataset without touching a key (server.dirty++ in Redis) or force propagation. */
+const FORCED = new Set(['flushdb', 'flushall', 'function|load', 'function|delete', 'function|flush', 'function|restore', 'swapdb']);
+const REPL_ONLY = new Set(['publish', 'spublish']);
+
+function bulkOf(r: Reply | undefined): string | undefined {
+  if (!r) return undefined;
+  if (r.t === 'bulk' || r.t === 'verbatim') return r.v as string;
+  if (r.t === 'double') return String(r.v);
+  return undefined;
+}
+function itemsOf(r: Reply): Reply[] {
+  return r.t === 'array' || r.t === 'set' || r.t === 'map' ? (r.t === 'map' ? (r.v as Array<[Reply, Reply]>).flat() : r.v as Reply[]) : [];
+}
+const lc = (s: string) => s.toLowerCase();
+
+/** SET/SETEX/PSETEX: does the command carry a TTL option? */
+function setHasExpire(name: string, argv: string[]): boolean {
+  if (name === 'setex' || name === 'psetex') return true;
+  for (let j = 3; j < argv.length; j++) {
+    const a = lc(argv[j]);
+    if (a === 'ex' || a === 'px' || a === 'exat' || a === 'pxat') return true;
+  }
+  return false;
+}
+
+/** Redis's per-command rewriting (rewriteClientCommandVector & co.) of one executed command. */
+export function rewriteForPropagation(server: RedSim, spec: CommandSpec, argv: string[], reply: Reply,
+  db: Database, dirty: boolean): OutOp[] {
+  const name = spec.fullname;
+  if (NEVER.has(name)) return [];
+  const isErr = reply.t === 'error';
+  if (REPL_ONLY.has(name)) return isErr ? [] : [{ argv, target: PROPAGATE_REPL }];
+  if (FORCED.has(name)) return isErr ? [] : [{ argv, target: PROPAGATE_ALL }];
+  if (!dirty) return [];
+  const one = (a: string[]): OutOp[] => [{ argv: a, target: PROPAGATE_ALL }];
+  const key = argv[1];
+  const exists = () => db.data.has(key);
+  const delName = (opt: string) => (server.config.get(opt) === 'yes' ? 'UNLINK' : 'DEL');
+  switch (name) {
+    case 'expire': case 'pexpire': case 'expireat': case 'pexpireat': {
+      if (!exists()) return one([delName('lazyfree-lazy-expire'), key]);
+      const out = argv.slice();
+      if (name !== 'pexpireat') { out[0] = 'PEXPIREAT'; out[2] = String(db.getExpire(key)); }
+      return one(out);
+    }
+    case 'set': case 'setex': case 'psetex': {
+      if (setHasExpire(name, argv)) {
+        const val = name === 'set' ? argv[2] : argv[3];
+        const at = db.getExpire(key);
+        if (at !== undefined) return one(['SET', key, val, 'PXAT', String(at)]);
+        return one(argv);
+      }
+      if (name === 'set') return one(argv.filter((a, j) => j < 3 || lc(a) !== 'get'));
+      return one(argv);
+    }
+    case 'getex': {
+      if (!exists()) return one([delName('lazyfree-lazy-expire'), key]);
+      const at = db.getExpire(key);
+      if (at !== undefined) return one(['PEXPIREAT', key, String(at)]);
+      return one(['PERSIST', key]);
+    }
+    case 'getdel': return one([delName('lazyfree-lazy-user-del'), key]);
+    case 'getset': return one(['SET', argv[1], argv[2]]);
+    case 'incrbyfloat': {
+      const v = bulkOf(reply);
+      return v === undefined ? one(argv) : one(['SET', key, v, 'KEEPTTL']);
+    }
+    case 'hincrbyfloat': {
+      const v = bulkOf(reply);
+      return v === undefined ? one(argv) : one(['HSET', key, argv[2], v]);
+    }
+    case 'spop': {
+      if (argv.length === 2) {
+        const m = bulkOf(reply);
+        return m === undefined ? [] : one(['SREM', key, m]);
+      }
+      // With a count: the whole set popped is a DEL, otherwise one SREM per member.
+      if (!exists()) return one(['DEL', key]);
+      return itemsOf(reply).map((m) => ({ argv: ['SREM', key, bulkOf(m) ?? ''], target: PROPAGATE_ALL }));
+    }
+    case 'blpop': case 'brpop': case 'bzpopmin': case 'bzpopmax': {
+      const k = bulkOf(itemsOf(reply)[0]);
+      if (k === undefined) return [];
+      const cmd = name === 'blpop' ? 'LPOP' : name === 'brpop' ? 'RPOP' : name === 'bzpopmin' ? 'ZPOPMIN' : 'ZPOPMAX';
+      return one([cmd, k]);
+    }
+    case 'lmpop': case 'blmpop': case 'zmpop': case 'bzmpop': {
+      const items = itemsOf(reply);
+      const k = bulkOf(items[0]);
+      if (k === undefined) return [];
+      const numkeys = Number(argv[name.startsWith('b') ? 2 : 1]);
+      const whereArg = lc(argv[(name.startsWith('b') ? 3 : 2) + numkeys] ?? '');
+      const popped = items[1] ? itemsOf(items[1]).length : 0;
+      const cmd = name.endsWith('lmpop') ? (whereArg === 'left' ? 'LPOP' : 'RPOP') : (whereArg === 'max' ? 'ZPOPMAX' : 'ZPOPMIN');
+      return one([cmd, k, String(popped)]);
+    }
+    case 'blmove': return one(['LMOVE', argv[1], argv[2], argv[3], argv[4]]);
+    case 'brpoplpush': return one(['RPOPLPUSH', argv[1], argv[2]]);
+    case 'restore': {
+      const ttl = Number(argv[2]);
+      const abs = argv.slice(4).some((a) => lc(a) === 'absttl');
+      if (!exists()) return one(['DEL', key]);
+      if (ttl && !abs) { const out = argv.slice(); out[2] = String(db.getExpire(key) ?? argv[2]); out.push('ABSTTL'); return one(out); }
+      return one(argv);
+    }
+    default:
+      return one(argv);
+  }
+}
