@@ -175,10 +175,7 @@ const OOM_MULTI_EXEMPT = new Set(['exec', 'discard', 'quit', 'reset']);
  * queued in MULTI.
  */
 function oomCheck(server: RedSim, client: Client, spec: CommandSpec, argv: string[]): boolean {
-  const prop = server.ext.propagation as Propagation | undefined;
-  let oom: boolean;
-  // Eviction's DELs are emitted before the command, never wrapped in MULTI/EXEC.
-  if (prop?.active) { let ok = true; prop.unwrapped(() => { ok = server.evictor.perform(); }); oom = !ok; } else oom = !server.evictor.perform();
+  const oom = !server.evictor.perform();
   server.preCommandOom = oom;
   if (!oom) return false;
   if (client.multi && !OOM_MULTI_EXEMPT.has(spec.fullname)) return true;

@@ -212,7 +212,14 @@ export class RedSim {
       lfuDecayTime: () => server.config.getNumber('lfu-decay-time'),
       usedMemory: () => server.usedMemory(),
       maxmemory: () => server.config.getNumber('maxmemory'),
-      onEvicted: (db, key) => { server.stats.evictedKeys++; propagateEvicted(server, db, key); server.onEvicted?.(db, key); },
+      onEvicted: (db, key) => {
+        server.stats.evictedKeys++;
+        propagateEvicted(server, db, key);
+        // Eviction is no change a command made: undo the delete's server.dirty increment (Redis counts none).
+        server.dirty--;
+        server.onEvicted?.(db, key);
+      },
+      afterEvictions: () => { if (server.ext.propagation) propagationOf(server).flushUnwrapped(); },
     });
     this.configChanged('maxmemory');
   }

@@ -33,6 +33,8 @@ export interface EvictEnv {
   maxmemory(): number;
   /** Called once per evicted key after it is gone: stats and the `evicted` event. */
   onEvicted(db: Database, key: string): void;
+  /** A batch of evictions ended (Redis propagates their DELs here, unwrapped). */
+  afterEvictions?(): void;
 }
 
 export class Evictor {
@@ -129,14 +131,18 @@ export class Evictor {
     const max = env.maxmemory();
     if (!max || env.usedMemory() <= max) return true;
     if (env.policy() === 'noeviction') return false;
-    for (let guard = 0; guard < 1_000_000; guard++) {
-      if (env.usedMemory() <= max) return true;
-      const pick = this.pickKey();
-      if (!pick) return false;
-      pick.db.evict(pick.key);
-      env.onEvicted(pick.db, pick.key);
+    try {
+      for (let guard = 0; guard < 1_000_000; guard++) {
+        if (env.usedMemory() <= max) return true;
+        const pick = this.pickKey();
+        if (!pick) return false;
+        pick.db.evict(pick.key);
+        env.onEvicted(pick.db, pick.key);
+      }
+      return env.usedMemory() <= max;
+    } finally {
+      env.afterEvictions?.();
     }
-    return env.usedMemory() <= max;
   }
 
   /** Forget pooled keys (FLUSHALL, policy change). */

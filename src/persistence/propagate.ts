@@ -67,7 +67,13 @@ export class Propagation {
     if (!f || !this.active) return;
     const dirty = this.server.dirty > f.dirtyBefore;
     if (reply instanceof Promise) {
-      // A blocking command that blocked changed nothing yet; it is queued when served.
+      // A blocking command that blocked changed nothing yet: when a client is served its pop
+      // is emitted on its own (handleClientsBlockedOnKeys propagates per served client).
+      reply.then((r) => {
+        if (!this.active || r.t === 'error') return;
+        for (const o of rewriteForPropagation(this.server, spec, argv, r, db, true)) this.pending.push({ db: db.id, argv: o.argv, target: o.target });
+        if (this.server.callDepth === 0) this.flush();
+      }, () => undefined);
       return;
     }
     const ops = rewriteForPropagation(this.server, spec, argv, reply, db, dirty);
@@ -90,6 +96,13 @@ export class Propagation {
     const prev = this.noMulti;
     this.noMulti = true;
     try { fn(); } finally { this.flush(); this.noMulti = prev; }
+  }
+
+  /** propagatePendingCommands with propagate_no_multi (after a batch of evictions). */
+  flushUnwrapped(): void {
+    const prev = this.noMulti;
+    this.noMulti = true;
+    try { this.flush(); } finally { this.noMulti = prev; }
   }
 
   private emit(db: number, argv: string[], target: number): void {
@@ -217,8 +230,8 @@ export function rewriteForPropagation(server: RedSim, spec: CommandSpec, argv: s
       const cmd = name.endsWith('lmpop') ? (whereArg === 'left' ? 'LPOP' : 'RPOP') : (whereArg === 'max' ? 'ZPOPMAX' : 'ZPOPMIN');
       return one([cmd, k, String(popped)]);
     }
-    case 'blmove': return one(['LMOVE', argv[1], argv[2], argv[3], argv[4]]);
-    case 'brpoplpush': return one(['RPOPLPUSH', argv[1], argv[2]]);
+    case 'blmove': return reply.t === 'bulk' ? one(['LMOVE', argv[1], argv[2], argv[3], argv[4]]) : [];
+    case 'brpoplpush': return reply.t === 'bulk' ? one(['RPOPLPUSH', argv[1], argv[2]]) : [];
     case 'restore': {
       const ttl = Number(argv[2]);
       const abs = argv.slice(4).some((a) => lc(a) === 'absttl');
