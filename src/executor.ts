@@ -190,15 +190,19 @@ function oomCheck(server: RedSim, client: Client, spec: CommandSpec, argv: strin
   return scriptDenyOom(server, spec, argv);
 }
 
+/** Commands flagged CMD_MAY_REPLICATE in Redis 7.0.15 (COMMAND INFO does not show that flag, so the table lacks it). */
+const MAY_REPLICATE = new Set(['pfcount', 'publish', 'spublish', 'eval', 'evalsha', 'fcall']);
+
 /**
  * processCommand's is_may_replicate_command: a write or may-replicate command, EXEC of a
  * transaction holding one, or a script whose declared flags lack no-writes (scriptFlagsToCmdFlags).
  */
 function mayReplicate(server: RedSim, client: Client, spec: CommandSpec, argv: string[]): boolean {
-  if (spec.flags.has('write') || spec.flags.has('may_replicate')) return true;
-  if (spec.fullname === 'exec') return client.queue.some((q) => mayReplicate(server, client, q.spec, q.argv));
+  // A script that declared flags replaces the command's write / may-replicate flags with its own.
   const flags = scriptFlags(server, spec, argv);
-  return flags !== undefined && (flags & SCRIPT_FLAG.EVAL_COMPAT_MODE) === 0 && (flags & SCRIPT_FLAG.NO_WRITES) === 0;
+  if (flags !== undefined && (flags & SCRIPT_FLAG.EVAL_COMPAT_MODE) === 0) return (flags & SCRIPT_FLAG.NO_WRITES) === 0;
+  if (spec.flags.has('write') || MAY_REPLICATE.has(spec.fullname)) return true;
+  return spec.fullname === 'exec' && client.queue.some((q) => mayReplicate(server, client, q.spec, q.argv));
 }
 
 /** evalGetCommandFlags / fcallGetCommandFlags: scripts with flags are denyoom unless allow-oom or no-writes. */
