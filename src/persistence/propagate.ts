@@ -15,6 +15,7 @@ import type { RedSim } from '../server.js';
 import type { Reply } from '../reply.js';
 import type { CommandSpec } from '../commands/table.js';
 import type { Database } from '../keyspace/db.js';
+import { idStr } from '../types/stream.js';
 
 export const PROPAGATE_AOF = 1;
 export const PROPAGATE_REPL = 2;
@@ -239,7 +240,44 @@ export function rewriteForPropagation(server: RedSim, spec: CommandSpec, argv: s
       if (ttl && !abs) { const out = argv.slice(); out[2] = String(db.getExpire(key) ?? argv[2]); out.push('ABSTTL'); return one(out); }
       return one(argv);
     }
+    case 'xadd': case 'xtrim': return one(rewriteStreamArgs(name, argv, reply, db));
     default:
       return one(argv);
   }
+}
+
+/**
+ * XADD/XTRIM: an approximate trim (~) is propagated as an exact one (=) to what the
+ * stream holds now (its length for MAXLEN, its first id for MINID), and an XADD id
+ * that was generated (`*`, `<ms>-*`, `<ms>`) as the id the reply carries.
+ */
+function rewriteStreamArgs(name: string, argv: string[], reply: Reply, db: Database): string[] {
+  const out = argv.slice();
+  const v = db.data.get(argv[1]);
+  const s = v?.type === 'stream' ? v.v : undefined;
+  let i = 2;
+  for (; i < out.length; i++) {
+    const a = lc(out[i]);
+    if (a === 'nomkstream' && name === 'xadd') continue;
+    if (a === 'maxlen' || a === 'minid') {
+      const approx = out[i + 1] === '~';
+      const idx = out[i + 1] === '~' || out[i + 1] === '=' ? i + 2 : i + 1;
+      if (approx && s) {
+        out[i + 1] = '=';
+        // streamGetEdgeID of an empty stream is the maximal id.
+        out[idx] = a === 'maxlen' ? String(s.length) : s.length ? idStr(s.firstId) : '18446744073709551615-18446744073709551615';
+      }
+      i = idx;
+      continue;
+    }
+    if (a === 'limit') { i++; continue; }
+    break;
+  }
+  if (name === 'xadd' && i < out.length) {
+    const id = out[i];
+    const generated = id === '*' || id.endsWith('-*') || !id.includes('-');
+    const got = bulkOf(reply);
+    if (generated && got !== undefined) out[i] = got;
+  }
+  return out;
 }
