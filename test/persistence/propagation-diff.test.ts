@@ -76,6 +76,10 @@ const WORKLOAD: Step[] = [
   ['XADD', 'st', '*', 'f', 'v'], ['XADD', 'st', '5-*', 'f', 'v'], ['XADD', 'st', '7', 'f', 'v'], ['XADD', 'st', '9-1', 'f', 'v'],
   ['XADD', 'st', 'MAXLEN', '~', '1', '*', 'f', 'v'], ['XTRIM', 'st', 'MAXLEN', '2'], ['XADD', 'st', 'MINID', '~', '0', '*', 'f', 'v'],
   ['XDEL', 'st', '9-1'], ['XTRIM', 'st', 'MINID', '~', '99999999999999'], ['XTRIM', 'st', 'MAXLEN', '=', '100'],
+  ['XGROUP', 'CREATE', 'gs', 'grp', '$', 'MKSTREAM'], ['XADD', 'gs', '1-1', 'a', '1'], ['XADD', 'gs', '1-2', 'b', '2'],
+  ['XREADGROUP', 'GROUP', 'grp', 'alice', 'COUNT', '1', 'STREAMS', 'gs', '>'], ['XREADGROUP', 'GROUP', 'grp', 'alice', 'STREAMS', 'gs', '0'],
+  ['XREADGROUP', 'GROUP', 'grp', 'bob', 'NOACK', 'STREAMS', 'gs', '>'], ['XREADGROUP', 'GROUP', 'grp', 'bob', 'STREAMS', 'gs', '>'],
+  ['XACK', 'gs', 'grp', '1-1'],
   ['FLUSHDB'], ['FLUSHDB'], ['FUNCTION', 'DELETE', 'plib'], ['FUNCTION', 'FLUSH'], ['PUBLISH', 'ch', 'm'],
   ['SET', 'k', 'v'], ['SWAPDB', '0', '1'], ['FLUSHALL'],
 ];
