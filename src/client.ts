@@ -56,6 +56,8 @@ export class Client {
   pubsubMode = false;
   /** Pushes to write after the reply of the command running now (see RedSim.execute). */
   afterReply: import('./reply.js').Reply[] | null = null;
+  /** CLIENT TRACKING state (src/pubsub/tracking.ts); null when tracking is off. */
+  tracking: import('./pubsub/tracking.js').TrackingState | null = null;
   /** CLIENT REPLY OFF / SKIP (this command) / SKIP (set by CLIENT REPLY SKIP, for the next one). */
   replyOff = false;
   replySkip = false;

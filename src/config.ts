@@ -122,24 +122,39 @@ function loadDefaults(): Record<string, string> {
 }
 const DEFAULTS: Record<string, string> = loadDefaults();
 
+interface BaseTables { defs: Map<string, ParamDef>; aliases: Map<string, string>; values: Map<string, string>; params: number }
+let BASE: BaseTables | null = null;
+
+/** Definitions, aliases and default values shared by all Config instances (rebuilt if PARAMS grew). */
+function baseTables(): BaseTables {
+  if (BASE && BASE.params === PARAMS.length) return BASE;
+  const defs = new Map<string, ParamDef>();
+  const aliases = new Map<string, string>();
+  for (const p of PARAMS) {
+    defs.set(p.name, p);
+    if (p.alias) aliases.set(p.alias, p.name);
+  }
+  const values = new Map<string, string>();
+  for (const [k, v] of Object.entries(DEFAULTS)) if (!aliases.has(k)) values.set(k, v);
+  BASE = { defs, aliases, values, params: PARAMS.length };
+  return BASE;
+}
+
 export class Config {
-  private readonly values = new Map<string, string>();
+  private readonly values: Map<string, string>;
   private readonly numCache = new Map<string, number>();
   private obufCache: Record<OutputBufferClass, OutputBufferLimit> | null = null;
-  private readonly defs = new Map<string, ParamDef>();
+  private readonly defs: Map<string, ParamDef>;
   /** alias -> canonical name */
-  private readonly aliases = new Map<string, string>();
+  private readonly aliases: Map<string, string>;
   private readonly listeners = new Map<string, (value: string) => void>();
 
   constructor(overrides: Record<string, string | number> = {}) {
-    for (const p of PARAMS) {
-      this.defs.set(p.name, p);
-      if (p.alias) this.aliases.set(p.alias, p.name);
-    }
-    for (const [k, v] of Object.entries(DEFAULTS)) {
-      if (this.aliases.has(k)) continue;
-      this.values.set(k, v);
-    }
+    // The tables are the same for every instance: built once (instances are meant to be cheap).
+    const base = baseTables();
+    this.defs = base.defs;
+    this.aliases = base.aliases;
+    this.values = new Map(base.values);
     // Redis's `dir` is the working directory it was started in (the captured default is the generator's).
     this.values.set('dir', process.cwd());
     for (const [k, v] of Object.entries(overrides)) {

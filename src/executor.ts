@@ -240,7 +240,10 @@ export function call(server: RedSim, client: Client, spec: CommandSpec, argv: st
   const info = infoOf(spec);
   const handler = info.handler;
   const outer = server.callDepth === 0;
-  if (outer) server.cmdTime = now ?? server.clock.now();
+  if (outer) {
+    server.cmdTime = now ?? server.clock.now();
+    if (client.tracking !== null) outerCall.set(client, { spec, argv });
+  }
   server.callDepth++;
   const ctx: Ctx = {
     server, client, db: client.db, spec,
@@ -262,6 +265,7 @@ export function call(server: RedSim, client: Client, spec: CommandSpec, argv: st
     server.callDepth--;
   }
   if (propagating) prop.leave(spec, argv, r, client.db);
+  if (server.tracking.count !== 0) trackRead(server, client, spec, argv, mode.inScript);
   const duration = Math.max(0, Math.floor(server.clock.nowUs() - t0));
   const st = server.stats.calls.entry(info.id, spec.fullname);
   st.calls++;
@@ -280,6 +284,31 @@ export function call(server: RedSim, client: Client, spec: CommandSpec, argv: st
     if (propagating) prop.flush(spec.fullname === 'randomkey' || spec.fullname === 'scan');
     server.blocking.serveReady();
     if (server.compactQueue.length !== 0) server.compactDatabases();
+    if (server.tracking.count !== 0) {
+      // CLIENT CACHING lasts for the next command or transaction (resetClient).
+      if (client.tracking !== null && !client.multi && !spec.fullname.startsWith('client|')) client.tracking.caching = false;
+      server.tracking.broadcast();
+    }
   }
   return r;
+}
+
+/** Script commands whose keys the top-level EVAL/FCALL declared (their argv, recorded at the outer call). */
+const outerCall = new WeakMap<Client, { spec: CommandSpec; argv: string[] }>();
+
+/**
+ * Remember a read-only command's keys for a tracking client (call()). A read inside
+ * a script remembers the keys the script's caller declared.
+ */
+function trackRead(server: RedSim, client: Client, spec: CommandSpec, argv: string[], inScript: boolean): void {
+  if (!spec.flags.has('readonly')) return;
+  const n = spec.fullname;
+  if (n === 'eval_ro' || n === 'evalsha_ro' || n === 'fcall_ro') return;
+  const caller = inScript && server.currentClient !== null ? server.currentClient : client;
+  if (caller.tracking === null || caller.tracking.bcast) return;
+  if (!inScript) server.tracking.rememberKeys(caller, spec, argv);
+  else {
+    const top = outerCall.get(caller);
+    if (top) server.tracking.rememberKeys(caller, top.spec, top.argv);
+  }
 }

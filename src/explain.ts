@@ -13,6 +13,8 @@ export interface ExplainListener {
   rejected(client: Client, spec: CommandSpec | undefined, msg: string): void;
   /** A command that ran (top level, inside EXEC, or inside a script: client.kind === 'script'). */
   called(client: Client, spec: CommandSpec, argv: string[], reply: Reply | Promise<Reply>): void;
+  /** A script (EVAL or function) starts running for `caller`. */
+  scriptStarted(caller: Client): void;
   /** A script's redis.call refused before running (read-only script, ACL, ...). */
   scriptRefused(spec: CommandSpec, argv: string[], reason: 'read-only' | 'other', msg: string): void;
 }

@@ -19,6 +19,7 @@ import { takeSnapshot, restoreSnapshot, type Snapshot } from './testing/snapshot
 import { keysOf, dumpKeyspace, type KeyInfo } from './testing/inspect.js';
 import { PubSub } from './pubsub/pubsub.js';
 import { applyReplyMode } from './commands/pubsub/client-reply.js';
+import { Tracking } from './pubsub/tracking.js';
 import { notifyKeyspaceEvent, keyspaceEventsStringToFlags, keyspaceEventsFlagsToString, NOTIFY } from './pubsub/notify.js';
 import { Evictor, type Policy } from './keyspace/evict.js';
 import { SlowLog } from './introspection/slowlog.js';
@@ -123,6 +124,8 @@ export class RedSim {
   readonly acl: AclState;
   /** Pub/sub channels and patterns (src/pubsub/). */
   readonly pubsub = new PubSub();
+  /** Client-side caching: tracked keys and BCAST prefixes (src/pubsub/tracking.ts). */
+  readonly tracking: Tracking = new Tracking(this);
   /** MONITOR clients, in the order they started monitoring (src/pubsub/monitor.ts). */
   readonly monitors = new Set<Client>();
   /** Nesting depth of call(): time is frozen while > 0 (EXEC, scripts). */
@@ -180,7 +183,7 @@ export class RedSim {
     const server = this;
     this.hooks = {
       now: () => server.now(),
-      signalModified: (db, key) => { server.dirty++; touchWatchedKey(db, key); },
+      signalModified: (db, key) => { server.dirty++; touchWatchedKey(db, key); server.tracking.invalidateKey(key); },
       signalReady: (db, key) => server.blocking.signalReady(db, key),
       onExpired: (db, key) => {
         notifyKeyspaceEvent(server, NOTIFY.EXPIRED, 'expired', key, db.id);
@@ -378,6 +381,7 @@ export class RedSim {
     this.blocking.cancel(c);
     this.unwatchAll(c);
     this.pubsub.dropClient(c);
+    this.tracking.disable(c);
     this.monitors.delete(c);
     this.clients.delete(c.id);
   }
@@ -462,6 +466,7 @@ export class RedSim {
   activeExpireCycle(): void {
     // Active expiry's DELs are emitted as they are, never wrapped in MULTI/EXEC.
     propagationOf(this).unwrapped(() => this.activeExpireCycleRun());
+    this.tracking.broadcast();
   }
 
   /** The propagation stream (src/persistence/propagate.ts): subscribe to see what the AOF and a replica get. */

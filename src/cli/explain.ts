@@ -70,6 +70,12 @@ export class Explainer implements ExplainListener {
     list.push(argv);
   }
 
+  /** Callers whose script started during the current command (a NOSCRIPT or a refused FCALL_RO never starts). */
+  private started = new Set<Client>();
+  scriptStarted(caller: Client): void {
+    this.started.add(caller);
+  }
+
   scriptRefused(_spec: CommandSpec, argv: string[], reason: 'read-only' | 'other'): void {
     const caller = scriptingOf(this.sim).current?.caller;
     if (caller && !this.scriptRefusals.has(caller)) this.scriptRefusals.set(caller, { argv, reason });
@@ -162,7 +168,7 @@ export class Explainer implements ExplainListener {
       case 'function|kill':
         return this.explainKill(reply);
     }
-    if (SCRIPT_CMDS.has(name)) return this.explainScript(rc, name, reply);
+    if (SCRIPT_CMDS.has(name)) return this.explainScript(rc, name, argv, reply);
     return [];
   }
 
@@ -194,6 +200,10 @@ export class Explainer implements ExplainListener {
 
   private explainExec(rc: Named, reply: Reply, pre: Before | undefined): string[] {
     const c = rc.client;
+    // Scripts inside EXEC are not explained one by one.
+    this.started.delete(c);
+    this.scriptWrites.delete(c);
+    this.scriptRefusals.delete(c);
     if (!pre?.multi) return [];
     const doom = this.doomedBy.get(c);
     const broken = this.watchBroken.get(c);
@@ -221,8 +231,23 @@ export class Explainer implements ExplainListener {
     return [`EXEC ran the ${pre.queue.length} queued command(s) one after the other, with no other client's command in between${pre.watched.length ? ', and no watched key had changed' : ''}.`];
   }
 
-  private explainScript(rc: Named, name: string, reply: Reply): string[] {
+  private explainScript(rc: Named, name: string, argv: string[], reply: Reply): string[] {
     const c = rc.client;
+    const started = this.started.delete(c);
+    if (!started && reply.t === 'error') {
+      const ext = this.sim.ext as { scriptFlagsBySha?: (s: string) => number | undefined; functionFlags?: (s: string) => number | undefined };
+      if (name.startsWith('evalsha') && argv.length > 1 && ext.scriptFlagsBySha?.(argv[1].toLowerCase()) === undefined) {
+        return ['No script with this SHA1 is in the script cache (never loaded here, or emptied by SCRIPT FLUSH or a restart), so nothing ran.',
+          'Clients load it again with SCRIPT LOAD, or fall back to EVAL with the source.'];
+      }
+      if (name.startsWith('fcall') && argv.length > 1 && ext.functionFlags?.(argv[1]) === undefined) {
+        return [`No function named ${reprBytes(argv[1])} is loaded (FUNCTION LIST shows what is), so nothing ran.`];
+      }
+      if (name === 'fcall_ro' || name === 'evalsha_ro' || name === 'eval_ro') {
+        return [`${name.toUpperCase()} only runs scripts flagged no-writes; this one may write, so it was refused before running. Nothing changed.`];
+      }
+      return ['The script was refused before it started, so nothing changed.'];
+    }
     const writes = this.scriptWrites.get(c) ?? [];
     const refused = this.scriptRefusals.get(c);
     const killer = this.killedBy.get(c);

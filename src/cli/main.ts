@@ -19,6 +19,7 @@ import { RedSimServer } from '../net/server.js';
 import { RedSimCluster } from '../cluster/cluster.js';
 import { runScript, type RunOptions } from './run.js';
 import { ReplSession, type ReplOptions } from './repl.js';
+import { runLesson } from './lesson.js';
 import { replay, readTrace, detectFormat, keyspaceDigest, type ReplayOptions, type TraceFormat } from '../replay/replay.js';
 import { checkScript } from '../scripting/static-check.js';
 import { parseEvalShebang, SCRIPT_FLAG } from '../scripting/shebang.js';
@@ -147,10 +148,19 @@ export function buildProgram(): Command {
     .option('--virtual-time <ms>', 'run on a virtual clock starting at this time (ms since the epoch); :time moves it', intArg('virtual-time', 0, 2 ** 53))
     .option('--config <name=value>', 'configuration override (repeatable)', collectConfig, {})
     .option('--explain', 'after each reply, say what happened and why (:explain on|off inside)')
-    .action(async (o: { resp: string; seed?: number; virtualTime?: number; config: Record<string, string>; explain?: boolean }) => {
+    .option('--lesson <file>', 'play a lesson (examples/lessons/): echo each command, its reply and the explanation')
+    .option('--no-pause', 'with --lesson: do not wait for Enter between steps')
+    .action(async (o: { resp: string; seed?: number; virtualTime?: number; config: Record<string, string>; explain?: boolean; lesson?: string; pause: boolean }) => {
       const opts: ReplOptions = { resp: o.resp === '3' ? 3 : 2, sim: { config: o.config }, explain: o.explain === true };
       if (o.seed !== undefined) opts.seed = o.seed;
       if (o.virtualTime !== undefined) opts.virtualTime = o.virtualTime;
+      if (o.lesson !== undefined) {
+        const text = readFileSync(o.lesson, 'latin1');
+        const write = (bytes: string) => process.stdout.write(Buffer.from(bytes, 'latin1'));
+        const tty = !!process.stdin.isTTY && !!process.stdout.isTTY;
+        await runLesson(text, opts, write, o.pause && tty ? () => waitForEnter(write) : null);
+        return;
+      }
       await runRepl(opts);
     });
 
@@ -246,6 +256,15 @@ function readHead(file: string): Buffer {
   } finally {
     closeSync(fd);
   }
+}
+
+/** Between lesson steps on a terminal. */
+function waitForEnter(write: (s: string) => void): Promise<void> {
+  write('(Enter for the next step)');
+  return new Promise((resolve) => {
+    const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: true });
+    rl.once('line', () => { rl.close(); resolve(); });
+  });
 }
 
 /**

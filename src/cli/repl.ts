@@ -16,7 +16,7 @@ import { renderReply, renderReplyRaw, reprBytes } from '../resp/render.js';
 import { isRawOutput } from './run.js';
 import { splitArgBytes } from './split.js';
 import { scriptingOf } from '../scripting/engine.js';
-import { Explainer } from './explain.js';
+import { Explainer, showCmd } from './explain.js';
 import { lookupCommand } from '../commands/table.js';
 
 export interface ReplOptions {
@@ -42,10 +42,11 @@ export const REPL_HELP = [
   'REPL commands (anything else is sent to the server, redis-cli syntax):',
   '  @NAME <command>   send <command> from client NAME (created on first use)',
   '  :use NAME         make NAME the default client (created on first use)',
-  '  :clients          list clients: db, MULTI queue, watched keys, blocked state',
+  '  :clients          list clients: db, MULTI queue, watched keys (and who broke them), blocked, subscriptions',
   '  :time             show the virtual time (with --virtual-time)',
   '  :time +MS         advance the virtual clock by MS milliseconds, firing timeouts',
   '  :time MS          set the virtual clock to MS (ms since the epoch, not backwards)',
+  '  :timeline [N]     the last N (20) commands of every client, in order, with their outcome',
   '  :explain on|off   after each reply, say what happened and why',
   '  :help             this list',
   '  quit, exit        leave',
@@ -68,7 +69,12 @@ export class ReplSession {
   private held = '';
   private readonly resp: 2 | 3;
   private nextPort = 50001;
-  private explainer: Explainer | null = null;
+  /** Always attached: `:clients` and `:timeline` use its records; `explainOn` prints them. */
+  private readonly explainer: Explainer;
+  private explainOn = false;
+  /** What each client ran and got, in order, for `:timeline`. */
+  private readonly timeline: { n: number; who: string; what: string; outcome: string }[] = [];
+  private timelineSeq = 0;
 
   constructor(opts: ReplOptions = {}) {
     const simOpts: RedSimOptions = { ...opts.sim };
@@ -76,24 +82,31 @@ export class ReplSession {
     if (opts.virtualTime !== undefined) simOpts.clock = new VirtualClock(opts.virtualTime);
     this.sim = new RedSim(simOpts);
     this.resp = opts.resp ?? 2;
+    this.explainer = new Explainer(this.sim);
+    // The REPL is interactive: the listener's per-command cost does not matter here.
+    this.sim.explain = this.explainer;
     this.client('A');
-    if (opts.explain) this.setExplain(true);
+    this.explainOn = opts.explain === true;
   }
 
-  /** Explain mode: attach (or detach) the executor's record listener. */
+  /** Explain mode: print the explanations after each reply. */
   setExplain(on: boolean): void {
-    this.explainer = on ? new Explainer(this.sim) : null;
-    this.sim.explain = this.explainer;
+    this.explainOn = on;
+  }
+
+  private record(who: string, what: string, outcome: string): void {
+    this.timeline.push({ n: ++this.timelineSeq, who, what, outcome: outcome.split('\n')[0] });
+    if (this.timeline.length > 1000) this.timeline.shift();
   }
 
   private named() {
     return [...this.clients.values()].filter((c) => !c.client.closed);
   }
 
-  /** The prompt redis-cli would show for the current client, with its name first. */
-  prompt(): string {
-    const c = this.client(this.current).client;
-    return `${this.current} 127.0.0.1:6379${c.db.id !== 0 ? `[${c.db.id}]` : ''}${c.multi ? '(TX)' : ''}> `;
+  /** The prompt redis-cli would show for the current client (or NAME), with its name first. */
+  prompt(name: string = this.current): string {
+    const c = this.client(name).client;
+    return `${name} 127.0.0.1:6379${c.db.id !== 0 ? `[${c.db.id}]` : ''}${c.multi ? '(TX)' : ''}> `;
   }
 
   /** Handle one input line (a byte string). Returns the bytes to print and whether to quit. */
@@ -173,36 +186,41 @@ export class ReplSession {
 
   private async send(rc: ReplClient, argv: string[]): Promise<string> {
     const ex = this.explainer;
-    const pre = ex ? ex.before(this.named()) : null;
-    if (ex) {
-      const name = lookupCommand(argv)?.fullname;
-      if (name === 'script|kill' || name === 'function|kill') ex.noteKill(rc.name, ex.killContext());
-    }
+    const pre = ex.before(this.named());
+    const kind = lookupCommand(argv)?.fullname;
+    if (kind === 'script|kill' || kind === 'function|kill') ex.noteKill(rc.name, ex.killContext());
+    const shownCmd = showCmd(argv);
     const say = (reply: Reply | 'blocked' | 'running', prefix = ''): string => {
-      if (!ex || !pre) return '';
       const lines = ex.explain(rc, argv, reply, pre.get(rc.client));
       if (reply !== 'blocked' && reply !== 'running') lines.push(...ex.afterLine(this.named(), pre, rc, argv));
-      return lines.map((l) => `${prefix}-- ${l}\n`).join('');
+      return this.explainOn ? lines.map((l) => `${prefix}-- ${l}\n`).join('') : '';
     };
     const r = this.sim.execute(rc.client, argv);
-    if (!(r instanceof Promise)) return this.render(rc, argv, r) + say(r);
+    if (!(r instanceof Promise)) {
+      const text = this.render(rc, argv, r);
+      this.record(rc.name, shownCmd, text);
+      return text + say(r);
+    }
     const shown = argv.map(reprBytes).join(' ');
     const late = (reply: Reply) => {
       const prefix = `${rc.name}: `;
       const text = this.render(rc, argv, reply);
       // Continuation lines line up under the first one.
       const indented = text.replace(/\n(?=.)/g, '\n' + ' '.repeat(prefix.length));
+      this.record(rc.name, `(reply to ${shownCmd})`, text);
       this.emit(prefix + indented + say(reply, ' '.repeat(prefix.length)));
     };
     if (!rc.client.blocked) {
       // A script past busy-reply-threshold: it keeps running in slices on the event
       // loop while the prompt stays usable (other clients get BUSY, SCRIPT KILL works).
       rc.running = shown;
+      this.record(rc.name, shownCmd, '(still running)');
       void r.then((reply) => { rc.running = null; late(reply); });
       const kill = /^fcall/i.test(argv[0]) ? 'FUNCTION KILL' : 'SCRIPT KILL';
       return `(script still running after busy-reply-threshold: other clients get BUSY; @NAME ${kill} stops it)\n` + say('running');
     }
     rc.blockedOn = shown;
+    this.record(rc.name, shownCmd, '(blocked)');
     void r.then((reply) => { rc.blockedOn = null; late(reply); });
     return '(blocked)\n' + say('blocked');
   }
@@ -223,12 +241,16 @@ export class ReplSession {
         return this.listClients();
       case ':time': {
         const ex = this.explainer;
-        const pre = ex ? ex.before(this.named()) : null;
+        const pre = ex.before(this.named());
         const out = this.time(args);
-        return ex && pre ? out + ex.afterLine(this.named(), pre, null, null).map((l) => `-- ${l}\n`).join('') : out;
+        if (args.length === 1 && out.startsWith('virtual time')) this.record('clock', `:time ${args[0]}`, out);
+        const lines = ex.afterLine(this.named(), pre, null, null);
+        return this.explainOn ? out + lines.map((l) => `-- ${l}\n`).join('') : out;
       }
+      case ':timeline':
+        return this.showTimeline(args);
       case ':explain':
-        if (args.length !== 1 || !/^(on|off)$/i.test(args[0])) return `usage: :explain on|off (now ${this.explainer ? 'on' : 'off'})\n`;
+        if (args.length !== 1 || !/^(on|off)$/i.test(args[0])) return `usage: :explain on|off (now ${this.explainOn ? 'on' : 'off'})\n`;
         this.setExplain(args[0].toLowerCase() === 'on');
         return '';
       default:
@@ -243,18 +265,35 @@ export class ReplSession {
       const c = rc.client;
       if (c.closed) continue;
       const parts = [`id=${c.id} db=${c.db.id}`];
-      if (c.multi) parts.push(`MULTI queued=${c.queue.length}${c.dirtyExec ? ' (a command was rejected: EXEC will abort)' : ''}`);
-      else parts.push('no MULTI');
+      if (c.multi) {
+        const doom = this.explainer.doomedBy.get(c);
+        const q = c.queue.length ? ': ' + c.queue.map((x) => showCmd(x.argv)).join(' ') : '';
+        parts.push(`MULTI queued=${c.queue.length}${q}${c.dirtyExec ? ` (${doom ? showCmd(doom) : 'a command'} was rejected: EXEC will abort)` : ''}`);
+      } else parts.push('no MULTI');
       if (c.watched.length > 0) {
         parts.push('WATCH ' + c.watched.map((w) => (w.db.id === c.db.id ? '' : `${w.db.id}:`) + reprBytes(w.key)).join(' '));
       }
       // Redis forgets the watched keys once one of them is touched; the flag stays until EXEC.
-      if (c.dirtyCas) parts.push('(a watched key changed: EXEC will fail)');
+      if (c.dirtyCas) {
+        const why = this.explainer.watchBroken.get(c)?.text;
+        parts.push(why ? `(${why}: EXEC will fail)` : '(a watched key changed: EXEC will fail)');
+      }
+      const subs = [...c.subChannels].map(reprBytes).concat([...c.subPatterns].map((p) => `pattern ${reprBytes(p)}`), [...c.subShard].map((p) => `shard ${reprBytes(p)}`));
+      if (subs.length) parts.push(`subscribed to ${subs.join(' ')}`);
       if (c.blocked) parts.push(`blocked in ${rc.blockedOn}`);
       if (rc.running !== null) parts.push(`running ${rc.running}`);
       out += `${name === this.current ? '*' : ' '} ${name.padEnd(width)}  ${parts.join('  ')}\n`;
     }
     return out;
+  }
+
+  /** `:timeline [N]`: the last N (20) things each client ran, in order, with the outcome. */
+  private showTimeline(args: string[]): string {
+    const n = args.length === 0 ? 20 : /^[1-9][0-9]{0,3}$/.test(args[0]) && args.length === 1 ? Number(args[0]) : -1;
+    if (n < 0) return 'usage: :timeline [N]\n';
+    const rows = this.timeline.slice(-n);
+    const w = Math.max(0, ...rows.map((r) => r.who.length));
+    return rows.map((r) => `${String(r.n).padStart(4)}  ${r.who.padEnd(w)}  ${r.what}  -> ${r.outcome}\n`).join('');
   }
 
   private time(args: string[]): string {

@@ -22,5 +22,6 @@ import './scripting/functions.js';
 import './pubsub/pubsub.js';
 import './pubsub/monitor.js';
 import './pubsub/client-reply.js';
+import './pubsub/tracking.js';
 import './unsupported.js';
 import './help.js';

@@ -152,6 +152,7 @@ export class ScriptEngine {
     const server = this.server;
     this.run = rc;
     scriptingOf(server).current = rc;
+    if (server.explain !== null) server.explain.scriptStarted(rc.caller);
     server.busy = { kind: this.kind, timedOut: false };
     this.client.db = rc.caller.db;
     this.client.resp = 2;

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ReplSession, REPL_HELP } from '../../src/cli/repl.js';
 
@@ -41,14 +41,33 @@ describe('repl session', () => {
       ':clients',
       'EXEC',
       '@B GET k',
+      '@C SUBSCRIBE ch',
+      '@D MULTI',
+      '@D SET',
+      ':clients',
+      ':timeline 4',
+      ':timeline x',
     ]);
     expect(out).toBe([
       'OK', 'OK', 'OK', 'OK', 'QUEUED',
-      '* A  id=1 db=2  MULTI queued=1  WATCH 0:"k" "k2"',
+      '* A  id=1 db=2  MULTI queued=1: `INCR k`  WATCH 0:"k" "k2"',
       'OK',
-      '* A  id=1 db=2  MULTI queued=1  (a watched key changed: EXEC will fail)',
+      '* A  id=1 db=2  MULTI queued=1: `INCR k`  (watched key "k" was modified by client B (`SET k 10`): EXEC will fail)',
       '  B  id=2 db=0  no MULTI',
-      '(nil)', '"10"', '',
+      '(nil)', '"10"',
+      '1) "subscribe"', '2) "ch"', '3) (integer) 1',
+      'OK',
+      "(error) ERR wrong number of arguments for 'set' command",
+      '* A  id=1 db=2  no MULTI',
+      '  B  id=2 db=0  no MULTI',
+      '  C  id=3 db=0  no MULTI  subscribed to "ch"',
+      '  D  id=4 db=0  MULTI queued=0 (`SET` was rejected: EXEC will abort)',
+      '   8  B  `GET k`  -> "10"',
+      '   9  C  `SUBSCRIBE ch`  -> 1) "subscribe"',
+      '  10  D  `MULTI`  -> OK',
+      "  11  D  `SET`  -> (error) ERR wrong number of arguments for 'set' command",
+      'usage: :timeline [N]',
+      '',
     ].join('\n'));
     s.close();
   });
@@ -343,6 +362,15 @@ describe.skipIf(!built)('redsim repl (dist build), piped stdin', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toBe('(script still running after busy-reply-threshold: other clients get BUSY; @NAME SCRIPT KILL stops it)\n' +
       '(error) BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.\n');
+  });
+});
+
+describe.skipIf(!built)('redsim repl --lesson (dist build)', () => {
+  test('--no-pause prints the checked-in transcript', () => {
+    const file = fileURLToPath(new URL('../../examples/lessons/02-multi-exec-errors.txt', import.meta.url));
+    const r = spawnSync(process.execPath, [BIN, 'repl', '--lesson', file, '--no-pause'], { encoding: 'latin1' });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(readFileSync(file.replace(/\.txt$/, '.transcript'), 'latin1'));
   });
 });
 

@@ -37,6 +37,11 @@ function clientFlags(c: Client): string {
   if (c.pubsubMode) f += 'P';
   if (c.multi) f += 'x';
   if (c.blocked) f += 'b';
+  if (c.tracking !== null) {
+    f += 't';
+    if (c.tracking.brokenRedir) f += 'R';
+    if (c.tracking.bcast) f += 'B';
+  }
   if (c.dirtyCas) f += 'd';
   if (c.closeAfterReply) f += 'c';
   if (noEvict.has(c)) f += 'e';
@@ -52,7 +57,7 @@ export function clientLine(server: RedSim, c: Client): string {
   return `id=${c.id} addr=${c.addr} laddr=${c.laddr} fd=8 name=${c.name} age=${nowSec - Math.floor(c.createdAt / 1000)} ` +
     `idle=${nowSec - Math.floor(c.lastInteraction / 1000)} flags=${clientFlags(c)} db=${c.db.id} sub=${c.subChannels.size} psub=${c.subPatterns.size} ssub=${c.subShard.size} ` +
     `multi=${c.multi ? c.queue.length : -1} qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=1024 rbp=0 obl=0 oll=0 omem=0 ` +
-    `tot-mem=0 events=r cmd=${c.lastCommand} user=${c.user.name} redir=-1 resp=${c.resp}`;
+    `tot-mem=0 events=r cmd=${c.lastCommand} user=${c.user.name} redir=${c.tracking !== null ? c.tracking.redirect : -1} resp=${c.resp}`;
 }
 
 /** getClientType: no masters or replicas here, so a client is pubsub or normal. */
@@ -99,6 +104,7 @@ registerAll({
     discardTransaction(c);
     ctx.server.unwatchAll(c);
     ctx.server.pubsub.dropClient(c);
+    ctx.server.tracking.disable(c);
     ctx.server.monitors.delete(c);
     c.monitor = false;
     c.replyOff = false;
@@ -173,7 +179,6 @@ registerAll({
     else return err(E.SYNTAX);
     return OK;
   },
-  'client|getredir'() { return int(-1); },
   'client|unblock'(ctx, argv) {
     if (argv.length > 4) return subcommandSyntaxError('CLIENT', argv[1]);
     let asError = false;

@@ -170,18 +170,21 @@ registerAll({
     mb.data = data; mb.expires = expires;
     signalReadyKeys(ctx, a);
     signalReadyKeys(ctx, b);
+    ctx.server.tracking.invalidateAll();
     return OK;
   },
 
   flushdb(ctx, argv) {
     if (!flushArgsOk(argv)) return err(E.SYNTAX);
     flushDb(ctx, ctx.db);
+    ctx.server.tracking.invalidateAll();
     return OK;
   },
 
   flushall(ctx, argv) {
     if (!flushArgsOk(argv)) return err(E.SYNTAX);
     for (const db of ctx.server.dbs) flushDb(ctx, db);
+    ctx.server.tracking.invalidateAll();
     // flushallCommand: with save points configured, the now empty dataset is saved at once.
     if ((ctx.server.config.get('save') ?? '') !== '') saveNow(ctx.server);
     return OK;
