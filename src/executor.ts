@@ -283,7 +283,7 @@ export function call(server: RedSim, client: Client, spec: CommandSpec, argv: st
   const t0 = server.clock.nowUs();
   const prop = server.ext.propagation as Propagation | undefined;
   const propagating = prop !== undefined && prop.active;
-  if (propagating) prop.enter();
+  if (propagating) prop.enter(spec, argv, client.db);
   try {
     r = handler ? handler(ctx, argv) : unsupportedReply(spec);
   } catch (e) {

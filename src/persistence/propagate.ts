@@ -15,6 +15,7 @@ import type { RedSim } from '../server.js';
 import type { Reply } from '../reply.js';
 import type { CommandSpec } from '../commands/table.js';
 import type { Database } from '../keyspace/db.js';
+import { idStr } from '../types/stream.js';
 
 export const PROPAGATE_AOF = 1;
 export const PROPAGATE_REPL = 2;
@@ -25,7 +26,7 @@ export type PropagationSubscriber = (dbid: number, argv: string[], target: numbe
 interface Op { db: number; argv: string[]; target: number }
 
 /** One call() in progress: the dirty counter at its start. */
-interface Frame { dirtyBefore: number }
+interface Frame { dirtyBefore: number; consumers?: Set<string> }
 
 export class Propagation {
   readonly subscribers = new Set<PropagationSubscriber>();
@@ -59,7 +60,12 @@ export class Propagation {
   }
 
   /** call() is about to run a handler. */
-  enter(): void { this.frames.push({ dirtyBefore: this.server.dirty }); }
+  enter(spec?: CommandSpec, argv?: string[], db?: Database): void {
+    const f: Frame = { dirtyBefore: this.server.dirty };
+    // XREADGROUP NOACK propagates the creation of its consumer: remember who existed.
+    if (spec?.fullname === 'xreadgroup' && argv && db) f.consumers = existingConsumers(argv, db);
+    this.frames.push(f);
+  }
 
   /** call() ran a handler: queue it (rewritten) if it changed the dataset. */
   leave(spec: CommandSpec, argv: string[], reply: Reply | Promise<Reply>, db: Database): void {
@@ -76,7 +82,8 @@ export class Propagation {
       }, () => undefined);
       return;
     }
-    const ops = rewriteForPropagation(this.server, spec, argv, reply, db, dirty);
+    const ops = spec.fullname === 'xreadgroup' ? xreadgroupEffects(argv, reply, db, f.consumers)
+      : rewriteForPropagation(this.server, spec, argv, reply, db, dirty || streamGroupChange(spec.fullname, reply));
     for (const o of ops) this.pending.push({ db: db.id, argv: o.argv, target: o.target });
   }
 
@@ -239,7 +246,133 @@ export function rewriteForPropagation(server: RedSim, spec: CommandSpec, argv: s
       if (ttl && !abs) { const out = argv.slice(); out[2] = String(db.getExpire(key) ?? argv[2]); out.push('ABSTTL'); return one(out); }
       return one(argv);
     }
+    case 'xreadgroup': return xreadgroupEffects(argv, reply, db, undefined);
+    case 'xadd': case 'xtrim': return one(rewriteStreamArgs(name, argv, reply, db));
     default:
       return one(argv);
   }
+}
+
+/**
+ * XREADGROUP is never propagated itself (streamPropagateXCLAIM & co.): each entry
+ * delivered into the PEL becomes "XCLAIM key group consumer 0 id TIME t RETRYCOUNT n
+ * FORCE JUSTID LASTID last" with the PEL's delivery time and count; with NOACK the
+ * group's new last id is sent as XGROUP SETID ... ENTRIESREAD, and a consumer that
+ * read created is sent as XGROUP CREATECONSUMER first.
+ */
+function parseXreadgroup(argv: string[]): { group: string; consumer: string; noack: boolean; streamsAt: number } {
+  let group = '', consumer = '', noack = false, streamsAt = -1;
+  for (let i = 1; i < argv.length; i++) {
+    const a = lc(argv[i]);
+    if (a === 'group') { group = argv[i + 1]; consumer = argv[i + 2]; i += 2; } else if (a === 'count' || a === 'block') i++;
+    else if (a === 'noack') noack = true;
+    else if (a === 'streams') { streamsAt = i + 1; break; }
+  }
+  return { group, consumer, noack, streamsAt };
+}
+
+/** "key\0" for each key of an XREADGROUP whose group already has the consumer. */
+function existingConsumers(argv: string[], db: Database): Set<string> {
+  const { group, consumer, streamsAt } = parseXreadgroup(argv);
+  const out = new Set<string>();
+  if (streamsAt < 0) return out;
+  const nkeys = (argv.length - streamsAt) / 2;
+  for (let j = 0; j < nkeys; j++) {
+    const v = db.data.get(argv[streamsAt + j]);
+    if (v?.type === 'stream' && v.v.groups?.get(group)?.consumers.has(consumer)) out.add(argv[streamsAt + j]);
+  }
+  return out;
+}
+
+/** Stream group commands change no key Redis-wise but dirty the server when they change a group. */
+function streamGroupChange(name: string, reply: Reply): boolean {
+  if (reply.t === 'error') return false;
+  switch (name) {
+    case 'xack': case 'xgroup|destroy': case 'xgroup|createconsumer': return reply.t === 'int' && Number(reply.v) > 0;
+    case 'xgroup|create': case 'xgroup|setid': case 'xgroup|delconsumer': return true;
+    default: return false;
+  }
+}
+
+function xreadgroupEffects(argv: string[], reply: Reply, db: Database, before: Set<string> | undefined): OutOp[] {
+  if (reply.t === 'error') return [];
+  const { group, consumer, noack, streamsAt } = parseXreadgroup(argv);
+  if (streamsAt < 0) return [];
+  const nkeys = (argv.length - streamsAt) / 2;
+  const out: OutOp[] = [];
+  const push = (a: string[]) => out.push({ argv: a, target: PROPAGATE_ALL });
+  // Per key: the ids the reply delivered.
+  const delivered = new Map<string, string[]>();
+  const top = itemsOf(reply);
+  const pairs: Array<[Reply, Reply]> = reply.t === 'map' ? (reply.v as Array<[Reply, Reply]>)
+    : top.map((r) => { const x = itemsOf(r); return [x[0], x[1]] as [Reply, Reply]; });
+  for (const [k, entries] of pairs) {
+    const key = bulkOf(k);
+    if (key === undefined || !entries) continue;
+    delivered.set(key, itemsOf(entries).map((e) => bulkOf(itemsOf(e)[0]) ?? ''));
+  }
+  for (let j = 0; j < nkeys; j++) {
+    const key = argv[streamsAt + j];
+    const v = db.data.get(key);
+    if (v?.type !== 'stream') continue;
+    const g = v.v.groups?.get(group);
+    if (!g) continue;
+    const ids = delivered.get(key) ?? [];
+    const history = argv[streamsAt + nkeys + j] !== '>';
+    if (noack && before && !before.has(key) && g.consumers.has(consumer)) push(['XGROUP', 'CREATECONSUMER', key, group, consumer]);
+    // A read of the consumer's own history changes nothing that is propagated.
+    if (history) continue;
+    if (noack) {
+      if (!history && ids.length) push(['XGROUP', 'SETID', key, group, idStr(g.lastId), 'ENTRIESREAD', String(g.entriesRead)]);
+      continue;
+    }
+    for (const id of ids) {
+      const nack = g.pel.get(parseId(id));
+      if (!nack) continue;
+      push(['XCLAIM', key, group, consumer, '0', id, 'TIME', String(nack.deliveryTime), 'RETRYCOUNT', String(nack.deliveryCount),
+        'FORCE', 'JUSTID', 'LASTID', id]);
+    }
+  }
+  return out;
+}
+
+function parseId(s: string): bigint {
+  const [ms, seq] = s.split('-');
+  return (BigInt(ms) << 64n) | BigInt(seq ?? '0');
+}
+
+/**
+ * XADD/XTRIM: an approximate trim (~) is propagated as an exact one (=) to what the
+ * stream holds now (its length for MAXLEN, its first id for MINID), and an XADD id
+ * that was generated (`*`, `<ms>-*`, `<ms>`) as the id the reply carries.
+ */
+function rewriteStreamArgs(name: string, argv: string[], reply: Reply, db: Database): string[] {
+  const out = argv.slice();
+  const v = db.data.get(argv[1]);
+  const s = v?.type === 'stream' ? v.v : undefined;
+  let i = 2;
+  for (; i < out.length; i++) {
+    const a = lc(out[i]);
+    if (a === 'nomkstream' && name === 'xadd') continue;
+    if (a === 'maxlen' || a === 'minid') {
+      const approx = out[i + 1] === '~';
+      const idx = out[i + 1] === '~' || out[i + 1] === '=' ? i + 2 : i + 1;
+      if (approx && s) {
+        out[i + 1] = '=';
+        // streamGetEdgeID of an empty stream is the maximal id.
+        out[idx] = a === 'maxlen' ? String(s.length) : s.length ? idStr(s.firstId) : '18446744073709551615-18446744073709551615';
+      }
+      i = idx;
+      continue;
+    }
+    if (a === 'limit') { i++; continue; }
+    break;
+  }
+  if (name === 'xadd' && i < out.length) {
+    const id = out[i];
+    const generated = id === '*' || id.endsWith('-*') || !id.includes('-');
+    const got = bulkOf(reply);
+    if (generated && got !== undefined) out[i] = got;
+  }
+  return out;
 }

@@ -73,6 +73,13 @@ const WORKLOAD: Step[] = [
     await c1('RESTORE', 'r3', '0', payload as unknown as string);
     await c1('RESTORE', 'r2', '4102444800000', payload as unknown as string, 'REPLACE', 'ABSTTL');
   },
+  ['XADD', 'st', '*', 'f', 'v'], ['XADD', 'st', '5-*', 'f', 'v'], ['XADD', 'st', '7', 'f', 'v'], ['XADD', 'st', '9-1', 'f', 'v'],
+  ['XADD', 'st', 'MAXLEN', '~', '1', '*', 'f', 'v'], ['XTRIM', 'st', 'MAXLEN', '2'], ['XADD', 'st', 'MINID', '~', '0', '*', 'f', 'v'],
+  ['XDEL', 'st', '9-1'], ['XTRIM', 'st', 'MINID', '~', '99999999999999'], ['XTRIM', 'st', 'MAXLEN', '=', '100'],
+  ['XGROUP', 'CREATE', 'gs', 'grp', '$', 'MKSTREAM'], ['XADD', 'gs', '1-1', 'a', '1'], ['XADD', 'gs', '1-2', 'b', '2'],
+  ['XREADGROUP', 'GROUP', 'grp', 'alice', 'COUNT', '1', 'STREAMS', 'gs', '>'], ['XREADGROUP', 'GROUP', 'grp', 'alice', 'STREAMS', 'gs', '0'],
+  ['XREADGROUP', 'GROUP', 'grp', 'bob', 'NOACK', 'STREAMS', 'gs', '>'], ['XREADGROUP', 'GROUP', 'grp', 'bob', 'STREAMS', 'gs', '>'],
+  ['XACK', 'gs', 'grp', '1-1'],
   ['FLUSHDB'], ['FLUSHDB'], ['FUNCTION', 'DELETE', 'plib'], ['FUNCTION', 'FLUSH'], ['PUBLISH', 'ch', 'm'],
   ['SET', 'k', 'v'], ['SWAPDB', '0', '1'], ['FLUSHALL'],
 ];
@@ -102,6 +109,9 @@ function align(mine: string[][], theirs: string[][]): string[][] {
   return mine.map((argv, i) => argv.map((a, j) => {
     const b = theirs[i]?.[j];
     if (b !== undefined && /^\d{12,}$/.test(a) && /^\d{12,}$/.test(b) && Math.abs(Number(a) - Number(b)) < 10_000) return b;
+    // Stream ids generated from each server's clock.
+    const ia = /^(\d{12,})-\d+$/.exec(a), ib = b === undefined ? null : /^(\d{12,})-\d+$/.exec(b);
+    if (ia && ib && Math.abs(Number(ia[1]) - Number(ib[1])) < 10_000) return b;
     return a;
   }));
 }
