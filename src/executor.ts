@@ -19,6 +19,7 @@ import { afterCommand, clusterOf, getNodeByQuery, needsRouting, redirectError, s
 import { checkCommand, nopermMessage, unrestricted } from './acl/check.js';
 import { isControlCommand, runControlCommand } from './control.js';
 import type { Propagation } from './persistence/propagate.js';
+import { PAUSE_ALL, PAUSE_OFF, type ClientPause } from './commands/connection/client-modes.js';
 
 /** Commands that run (not queue) while the client is in MULTI. */
 const TX_CONTROL = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
@@ -153,6 +154,11 @@ function processCommand(server: RedSim, client: Client, argv: string[]): Reply |
   if (client.monitor && (spec.flags.has('write') || spec.flags.has('readonly') || spec.flags.has('may_replicate'))) {
     return reject(server, client, "ERR Replica can't interact with the keyspace", spec);
   }
+  // CLIENT PAUSE: hold the command (not refuse it) and process it again from the start when the pause lifts.
+  const pause = server.ext.clientPause as ClientPause | undefined;
+  if (pause !== undefined && pause.type !== PAUSE_OFF && (pause.type === PAUSE_ALL || mayReplicate(server, client, spec, argv))) {
+    return pause.hold(client, () => processCommand(server, client, argv));
+  }
   if (client.multi && !TX_CONTROL.has(spec.fullname)) {
     // Redis stops queueing once the transaction is already doomed.
     if (!client.dirtyExec && !client.dirtyCas) client.queue.push({ spec, argv });
@@ -184,8 +190,30 @@ function oomCheck(server: RedSim, client: Client, spec: CommandSpec, argv: strin
   return scriptDenyOom(server, spec, argv);
 }
 
+/** Commands flagged CMD_MAY_REPLICATE in Redis 7.0.15 (COMMAND INFO does not show that flag, so the table lacks it). */
+const MAY_REPLICATE = new Set(['pfcount', 'publish', 'spublish', 'eval', 'evalsha', 'fcall']);
+
+/**
+ * processCommand's is_may_replicate_command: a write or may-replicate command, EXEC of a
+ * transaction holding one, or a script whose declared flags lack no-writes (scriptFlagsToCmdFlags).
+ */
+function mayReplicate(server: RedSim, client: Client, spec: CommandSpec, argv: string[]): boolean {
+  // A script that declared flags replaces the command's write / may-replicate flags with its own.
+  const flags = scriptFlags(server, spec, argv);
+  if (flags !== undefined && (flags & SCRIPT_FLAG.EVAL_COMPAT_MODE) === 0) return (flags & SCRIPT_FLAG.NO_WRITES) === 0;
+  if (spec.flags.has('write') || MAY_REPLICATE.has(spec.fullname)) return true;
+  return spec.fullname === 'exec' && client.queue.some((q) => mayReplicate(server, client, q.spec, q.argv));
+}
+
 /** evalGetCommandFlags / fcallGetCommandFlags: scripts with flags are denyoom unless allow-oom or no-writes. */
 function scriptDenyOom(server: RedSim, spec: CommandSpec, argv: string[]): boolean {
+  const flags = scriptFlags(server, spec, argv);
+  if (flags === undefined || (flags & SCRIPT_FLAG.EVAL_COMPAT_MODE)) return false;
+  return (flags & (SCRIPT_FLAG.ALLOW_OOM | SCRIPT_FLAG.NO_WRITES)) === 0;
+}
+
+/** The script's declared flags (EVAL shebang, a loaded script's, a function's), if the command runs one. */
+function scriptFlags(server: RedSim, spec: CommandSpec, argv: string[]): number | undefined {
   const name = spec.fullname;
   let flags: number | undefined;
   if (name === 'eval' || name === 'eval_ro') {
@@ -195,9 +223,8 @@ function scriptDenyOom(server: RedSim, spec: CommandSpec, argv: string[]): boole
     flags = argv[1].length === 40 ? (server.ext.scriptFlagsBySha as ((s: string) => number | undefined) | undefined)?.(argv[1]) : undefined;
   } else if (name === 'fcall' || name === 'fcall_ro') {
     flags = (server.ext.functionFlags as ((s: string) => number | undefined) | undefined)?.(argv[1]);
-  } else return false;
-  if (flags === undefined || (flags & SCRIPT_FLAG.EVAL_COMPAT_MODE)) return false;
-  return (flags & (SCRIPT_FLAG.ALLOW_OOM | SCRIPT_FLAG.NO_WRITES)) === 0;
+  }
+  return flags;
 }
 
 /**

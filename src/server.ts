@@ -2,6 +2,7 @@
  * RedSim: one simulated Redis server. Owns the databases, clients, config, clock and
  * random source, and runs commands through the executor (src/executor.ts).
  */
+import { isClientPaused } from './commands/connection/client-modes.js';
 import { Database, type KeyspaceHooks } from './keyspace/db.js';
 import { Client } from './client.js';
 import { RealClock, type Clock } from './clock.js';
@@ -192,6 +193,7 @@ export class RedSim {
         server.dirty--;
       },
       compactDue: (db) => { server.compactQueue.push(db); },
+      paused: () => isClientPaused(server),
       stats: this.stats,
       lfu: null,
       mem: this.mem,
@@ -210,6 +212,7 @@ export class RedSim {
       dbs: this.dbs,
       random: this.random,
       now: () => server.now(),
+      paused: () => isClientPaused(server),
       policy: () => server.config.get('maxmemory-policy') as Policy,
       samples: () => server.config.getNumber('maxmemory-samples'),
       lfuDecayTime: () => server.config.getNumber('lfu-decay-time'),
@@ -439,7 +442,8 @@ export class RedSim {
     if (this.activeExpireTimer) return;
     const tick = () => {
       this.activeExpireTimer = this.clock.setTimer(1000 / Math.max(1, this.config.getNumber('hz')), tick);
-      if (this.busy || this.ext.activeExpireDisabled) return;
+      // Paused clients: the dataset stays static (activeExpireCycle returns at once).
+      if (this.busy || this.ext.activeExpireDisabled || isClientPaused(this)) return;
       const t0 = this.clock.nowUs();
       this.activeExpireCycle();
       if (this.latencyThreshold) {

@@ -1,6 +1,7 @@
 /** Importing this module registers every command handler. */
 import './transactions/transactions.js';
 import './connection/connection.js';
+import './connection/client-modes.js';
 import './acl/acl.js';
 import './server/server.js';
 import './server/persistence.js';

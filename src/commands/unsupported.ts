@@ -7,7 +7,6 @@ import { unsupported } from './registry.js';
 unsupported(['psync', 'sync', 'replconf', 'replicaof', 'slaveof', 'role', 'wait', 'failover'], 'replication is not simulated');
 unsupported(['config|rewrite', 'migrate', 'restore-asking'], 'there is no persistence or server process to manage');
 unsupported(['module|list', 'module|load', 'module|loadex', 'module|unload'], 'modules cannot be loaded');
-unsupported(['client|pause', 'client|unpause'], 'client pausing is not implemented yet');
 unsupported(['geoadd', 'geodist', 'geohash', 'geopos', 'georadius', 'georadius_ro', 'georadiusbymember',
   'georadiusbymember_ro', 'geosearch', 'geosearchstore'], 'geo commands are not implemented yet');
 unsupported(['pfdebug', 'pfselftest'], 'HyperLogLog debugging commands are not simulated');

@@ -39,6 +39,8 @@ export interface KeyspaceHooks {
   keyMiss?: ((db: Database, key: string) => void) | null;
   /** Set only while `new` notifications are on: dbAdd put a key that did not exist. */
   newKey?: ((db: Database, key: string) => void) | null;
+  /** True while clients are paused (CLIENT PAUSE): expired keys read as missing but are not deleted. */
+  paused?(): boolean;
 }
 
 export class Database {
@@ -113,6 +115,8 @@ export class Database {
   }
 
   private expireNow(key: string): boolean {
+    // Paused: keep the dataset static; the key is deleted once the pause is over.
+    if (this.hooks.paused?.()) return true;
     if (this.data.get(key)?.type === 'stream') this.hooks.signalReady(this, key);
     this.unaccount(key);
     this.data.delete(key);
@@ -127,8 +131,7 @@ export class Database {
   /** Lookup for reading: expires lazily, updates LRU, counts hits/misses. */
   lookupRead(key: string): RValue | undefined {
     const now = this.hooks.now();
-    if (this.expires.size !== 0) this.expireAt(key, now);
-    const v = this.data.get(key);
+    const v = this.expires.size !== 0 && this.expireAt(key, now) ? undefined : this.data.get(key);
     if (v) { this.hooks.stats.keyspaceHits++; v.lru = now; if (this.hooks.lfu) lfuTouch(v, now, this.hooks.lfu); } else {
       this.hooks.stats.keyspaceMisses++;
       if (this.hooks.keyMiss) this.hooks.keyMiss(this, key);
@@ -137,23 +140,22 @@ export class Database {
   }
 
   /** expireIfNeeded with the time already read (one clock read per lookup). */
-  private expireAt(key: string, now: number): void {
+  private expireAt(key: string, now: number): boolean {
     const when = this.expires.get(key);
-    if (when !== undefined && now > when) this.expireNow(key);
+    return when !== undefined && now > when && this.expireNow(key);
   }
 
   /** Lookup for writing: expires lazily, no hit/miss stats. */
   lookupWrite(key: string): RValue | undefined {
     const now = this.hooks.now();
-    if (this.expires.size !== 0) this.expireAt(key, now);
-    const v = this.data.get(key);
+    const v = this.expires.size !== 0 && this.expireAt(key, now) ? undefined : this.data.get(key);
     if (v) { v.lru = now; if (this.hooks.lfu) lfuTouch(v, now, this.hooks.lfu); }
     return v;
   }
 
   /** Lookup without touching LRU or stats (OBJECT, TYPE-like internal checks). */
   peek(key: string): RValue | undefined {
-    this.expireIfNeeded(key);
+    if (this.expireIfNeeded(key)) return undefined;
     return this.data.get(key);
   }
 

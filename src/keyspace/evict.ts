@@ -22,6 +22,8 @@ export type Policy = 'noeviction' | 'allkeys-lru' | 'allkeys-lfu' | 'allkeys-ran
   | 'volatile-lru' | 'volatile-lfu' | 'volatile-random' | 'volatile-ttl';
 
 export interface EvictEnv {
+  /** True while clients are paused (CLIENT PAUSE): no eviction. */
+  paused?(): boolean;
   dbs: Database[];
   random: RandomSource;
   now(): number;
@@ -130,6 +132,8 @@ export class Evictor {
     const env = this.env;
     const max = env.maxmemory();
     if (!max || env.usedMemory() <= max) return true;
+    // Clients paused: nothing is evicted (performEvictions answers EVICT_OK).
+    if (env.paused?.()) return true;
     if (env.policy() === 'noeviction') return false;
     try {
       for (let guard = 0; guard < 1_000_000; guard++) {
