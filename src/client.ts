@@ -33,6 +33,8 @@ export class Client {
   addr: string;
   laddr: string;
   kind: 'normal' | 'script' = 'normal';
+  /** The AOF loading client (Redis's mustObeyClient): its commands skip limits meant for users (XADD LIMIT). */
+  mustObey = false;
   /** The ACL user (set by the server on creation; a script client runs as its caller's user). */
   user!: User;
   /** AUTH/HELLO succeeded, or the default user needed no password when the client connected. */

@@ -20,6 +20,7 @@ import { RedSimServer } from '../net/server.js';
 import { Config } from '../config.js';
 import { splitArgs } from './split.js';
 import { loadRdbFile, rdbPath } from '../persistence/persistence.js';
+import { startAofOnBoot } from '../persistence/aof.js';
 import { toText } from '../util/bytes.js';
 
 const VERSION = '7.0.15';
@@ -160,7 +161,10 @@ export async function main(argv: string[]): Promise<number> {
   }
   log('#', 'Server initialized');
   try {
-    if (loadRdbFile(sim)) log('*', `DB loaded from disk: ${rdbPath(sim)}`);
+    // appendonly yes: the AOF directory is the source (7.0 then ignores the RDB file).
+    if (sim.config.get('appendonly') === 'yes') {
+      if (startAofOnBoot(sim)) log('*', 'DB loaded from append only file');
+    } else if (loadRdbFile(sim)) log('*', `DB loaded from disk: ${rdbPath(sim)}`);
   } catch (e) {
     log('#', `Fatal error loading the DB: ${(e as Error).message}. Exiting.`);
     return 1;

@@ -247,6 +247,7 @@ export class Aof {
     const client = new Client(-1, this.sim.dbs[0], this.sim.clock.now(), { addr: '', laddr: '' });
     this.sim.acl.setDefaultAuth(client);
     client.authenticated = true;
+    client.mustObey = true;
     let pos = 0;
     let good = 0;
     while (pos < data.length) {

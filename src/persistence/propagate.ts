@@ -77,7 +77,9 @@ export class Propagation {
       // is emitted on its own (handleClientsBlockedOnKeys propagates per served client).
       reply.then((r) => {
         if (!this.active || r.t === 'error') return;
-        for (const o of rewriteForPropagation(this.server, spec, argv, r, db, true)) this.pending.push({ db: db.id, argv: o.argv, target: o.target });
+        const ops = spec.fullname === 'xreadgroup' ? xreadgroupEffects(argv, r, db, f.consumers)
+          : rewriteForPropagation(this.server, spec, argv, r, db, true);
+        for (const o of ops) this.pending.push({ db: db.id, argv: o.argv, target: o.target });
         if (this.server.callDepth === 0) this.flush();
       }, () => undefined);
       return;

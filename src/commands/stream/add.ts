@@ -70,7 +70,10 @@ function parseAddOrTrim(ctx: Ctx, argv: string[], xadd: boolean): { a: AddTrimAr
   }
   if (a.limit && a.strategy === 'none') return err('ERR syntax error, LIMIT cannot be used without specifying a trimming strategy');
   if (!xadd && a.strategy === 'none') return err('ERR syntax error, XTRIM must be called with a trimming strategy');
-  if (limitGiven) {
+  if (ctx.client.mustObey) {
+    // From the AOF: the trim argument was rewritten to an exact one, no LIMIT applies.
+    a.limit = 0;
+  } else if (limitGiven) {
     if (!a.approx) return err('ERR syntax error, LIMIT cannot be used without the special ~ option');
   } else if (a.approx) {
     // At most 100 nodes of work per call unless LIMIT says otherwise.
