@@ -16,7 +16,7 @@ import { align52, decodeScore, isZeroHash, type HashBits } from './geohash.js';
 import { areasByShape, distanceIfWithin, type SearchArea, type Shape } from './area.js';
 import { isReply, parseBox, parseDistance, parseLongLat } from './args.js';
 import { coordReply, distanceReply } from './format.js';
-import { pqsort } from './pqsort.js';
+import { pqsort } from '../sort/pqsort.js';
 import { notify, NOTIFY } from '../../pubsub/notify.js';
 
 const RADIUS_COORDS = 1, RADIUS_MEMBER = 2, RADIUS_NOSTORE = 4, GEOSEARCH = 8, GEOSEARCHSTORE = 16;

@@ -3,7 +3,7 @@ import {
   align52, decodeScore, decodeWGS84, encodeWGS84, interleave64, neighbors, standardGeohash,
 } from '../../../src/commands/geo/geohash.js';
 import { estimateStepsByRadius, distance } from '../../../src/commands/geo/area.js';
-import { pqsort } from '../../../src/commands/geo/pqsort.js';
+import { pqsort } from '../../../src/commands/sort/pqsort.js';
 import { humanText, printfF } from '../../../src/commands/geo/format.js';
 
 /** Bit-by-bit reference interleave: bit i of x -> 2i, bit i of y -> 2i+1. */
