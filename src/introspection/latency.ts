@@ -54,8 +54,9 @@ export const HIST_MAX = 1_000_000_000;
 
 /** Bucket width around v for 2 significant figures (sub-bucket half count 128). */
 function bucketSize(v: number): number {
-  const lg = Math.floor(Math.log2(v));
-  return 2 ** Math.max(0, lg - 7);
+  // v is within [HIST_MIN, HIST_MAX] < 2^31: floor(log2 v) without Math.log2.
+  const lg = 31 - Math.clz32(v);
+  return lg > 7 ? 1 << (lg - 7) : 1;
 }
 function lowestEquivalent(v: number): number { const s = bucketSize(v); return Math.floor(v / s) * s; }
 export function highestEquivalent(v: number): number { return lowestEquivalent(v) + bucketSize(v) - 1; }
