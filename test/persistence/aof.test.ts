@@ -13,6 +13,7 @@ import { createRequire } from 'node:module';
 import { RedSim } from '../../src/server.js';
 import { VirtualClock } from '../../src/clock.js';
 import { redisServerPath } from '../diff/harness.js';
+import { spawnRealOnSocket } from './real-server.js';
 import { startAofOnBoot, aofOf } from '../../src/persistence/aof.js';
 
 const require = createRequire(import.meta.url);
@@ -57,22 +58,11 @@ async function canonical(call: Call): Promise<Record<string, unknown>> {
   return out;
 }
 
-function startReal(dir: string, extra: string[] = []): Promise<{ client: { call: Call; quit: () => Promise<unknown>; disconnect: () => void }; proc: ChildProcess }> {
-  const sock = path.join(dir, 'redis.sock');
-  const proc = spawn(bin!, ['--port', '0', '--unixsocket', sock, '--dir', dir, '--save', '', '--appendonly', 'yes',
-    '--enable-debug-command', 'yes', '--daemonize', 'no', '--logfile', path.join(dir, 'log.txt'), ...extra], { stdio: 'ignore' });
-  procs.push(proc);
-  return new Promise((resolve, reject) => {
-    const t0 = Date.now();
-    const poll = () => {
-      if (existsSync(sock)) {
-        const client = new IORedis({ path: sock, maxRetriesPerRequest: 1 });
-        client.ping().then(() => resolve({ client, proc }), reject);
-      } else if (Date.now() - t0 > 10_000) reject(new Error('redis-server did not start: ' + (existsSync(path.join(dir, 'log.txt')) ? readFileSync(path.join(dir, 'log.txt'), 'utf8') : '')));
-      else setTimeout(poll, 30);
-    };
-    poll();
-  });
+async function startReal(dir: string, extra: string[] = []): Promise<{ client: { call: Call; quit: () => Promise<unknown>; disconnect: () => void }; proc: ChildProcess }> {
+  const { sock, proc } = await spawnRealOnSocket(bin!, dir, ['--appendonly', 'yes', '--enable-debug-command', 'yes', ...extra], procs);
+  const client = new IORedis({ path: sock, maxRetriesPerRequest: 1 });
+  await client.ping();
+  return { client, proc };
 }
 
 function newSim(dir: string, config: Record<string, string> = {}): RedSim {

@@ -14,6 +14,7 @@ import { createRequire } from 'node:module';
 import { RedSim } from '../../src/server.js';
 import { VirtualClock } from '../../src/clock.js';
 import { redisServerPath } from '../diff/harness.js';
+import { spawnRealOnSocket } from './real-server.js';
 import { aofOf } from '../../src/persistence/aof.js';
 
 const require = createRequire(import.meta.url);
@@ -116,26 +117,15 @@ function align(mine: string[][], theirs: string[][]): string[][] {
   }));
 }
 
-function startReal(dir: string): Promise<{ c1: Call; c2: Call; close: () => void }> {
-  const sock = path.join(dir, 'redis.sock');
-  const proc = spawn(bin!, ['--port', '0', '--unixsocket', sock, '--dir', dir, '--save', '', '--appendonly', 'yes',
-    '--appendfsync', 'always', '--daemonize', 'no', '--logfile', path.join(dir, 'log.txt')], { stdio: 'ignore' });
-  procs.push(proc);
-  return new Promise((resolve, reject) => {
-    const t0 = Date.now();
-    const poll = () => {
-      if (existsSync(sock)) {
-        const a = new IORedis({ path: sock, maxRetriesPerRequest: 1 });
-        const b = new IORedis({ path: sock, maxRetriesPerRequest: 1 });
-        Promise.all([a.ping(), b.ping()]).then(() => resolve({
-          c1: (...x: string[]) => a.callBuffer(...x), c2: (...x: string[]) => b.callBuffer(...x),
-          close: () => { a.disconnect(); b.disconnect(); proc.kill('SIGKILL'); },
-        }), reject);
-      } else if (Date.now() - t0 > 10_000) reject(new Error('redis-server did not start'));
-      else setTimeout(poll, 30);
-    };
-    poll();
-  });
+async function startReal(dir: string): Promise<{ c1: Call; c2: Call; close: () => void }> {
+  const { sock, proc } = await spawnRealOnSocket(bin!, dir, ['--appendonly', 'yes', '--appendfsync', 'always'], procs);
+  const a = new IORedis({ path: sock, maxRetriesPerRequest: 1 });
+  const b = new IORedis({ path: sock, maxRetriesPerRequest: 1 });
+  await Promise.all([a.ping(), b.ping()]);
+  return {
+    c1: (...x: string[]) => a.callBuffer(...x), c2: (...x: string[]) => b.callBuffer(...x),
+    close: () => { a.disconnect(); b.disconnect(); proc.kill('SIGKILL'); },
+  };
 }
 
 async function runWorkload(c1: Call, c2: Call): Promise<void> {

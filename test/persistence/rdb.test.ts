@@ -12,6 +12,7 @@ import { createRequire } from 'node:module';
 import { RedSim } from '../../src/server.js';
 import { VirtualClock } from '../../src/clock.js';
 import { redisServerPath } from '../diff/harness.js';
+import { spawnRealOnSocket } from './real-server.js';
 import { loadRdbBuffer } from '../../src/persistence/persistence.js';
 import { encodeRdb } from '../../src/persistence/rdb-file.js';
 
@@ -58,22 +59,11 @@ async function canonical(call: (...a: string[]) => Promise<unknown>): Promise<Re
   return out;
 }
 
-function startReal(dir: string): Promise<{ client: { call: (...a: string[]) => Promise<unknown>; quit: () => Promise<unknown> }; proc: ChildProcess }> {
-  const sock = path.join(dir, 'redis.sock');
-  const proc = spawn(bin!, ['--port', '0', '--unixsocket', sock, '--dir', dir, '--dbfilename', 'dump.rdb', '--save', '', '--appendonly', 'no',
-    '--enable-debug-command', 'yes', '--daemonize', 'no', '--logfile', path.join(dir, 'log.txt')], { stdio: 'ignore' });
-  procs.push(proc);
-  return new Promise((resolve, reject) => {
-    const t0 = Date.now();
-    const poll = () => {
-      if (existsSync(sock)) {
-        const client = new IORedis({ path: sock, maxRetriesPerRequest: 1 });
-        client.ping().then(() => resolve({ client, proc }), reject);
-      } else if (Date.now() - t0 > 10_000) reject(new Error('redis-server did not start: ' + (existsSync(path.join(dir, 'log.txt')) ? readFileSync(path.join(dir, 'log.txt'), 'utf8') : '')));
-      else setTimeout(poll, 30);
-    };
-    poll();
-  });
+async function startReal(dir: string): Promise<{ client: { call: (...a: string[]) => Promise<unknown>; quit: () => Promise<unknown> }; proc: ChildProcess }> {
+  const { sock, proc } = await spawnRealOnSocket(bin!, dir, ['--dbfilename', 'dump.rdb', '--appendonly', 'no', '--enable-debug-command', 'yes'], procs);
+  const client = new IORedis({ path: sock, maxRetriesPerRequest: 1 });
+  await client.ping();
+  return { client, proc };
 }
 
 describe.skipIf(!bin)('RDB files against a real redis-server 7.0.15', () => {
